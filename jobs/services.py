@@ -1,0 +1,96 @@
+"""Follow-up work that cannot be lost: a Job row commits with the change, the broker only carries its id.
+
+`job_enqueue` writes the row and publishes on commit; a failed publish leaves the job pending, and the
+periodic `jobs_sweep` publishes it again. Workers run jobs through `job_run`, which makes a finished job a no-op.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from jobs.models import Job
+
+logger = logging.getLogger(__name__)
+
+
+def job_enqueue(*, task_name: str, arguments: dict[str, Any], dedupe_key: str | None = None) -> Job:
+    """Record a job in the caller's transaction; it is published once that transaction commits."""
+    with transaction.atomic():
+        if dedupe_key is not None:
+            existing = Job.objects.filter(dedupe_key=dedupe_key).first()
+            if existing is not None:
+                return existing
+        try:
+            with transaction.atomic():
+                job = Job.objects.create(task_name=task_name, arguments=arguments, dedupe_key=dedupe_key)
+        except IntegrityError:
+            return Job.objects.get(dedupe_key=dedupe_key)
+    transaction.on_commit(lambda: job_publish(job_id=job.id))
+    return job
+
+
+def job_publish(*, job_id) -> bool:
+    """Hand a job to the broker; False (and the job left for the sweeper) when the broker cannot be reached."""
+    from config.celery_app import app
+
+    job = Job.objects.filter(id=job_id).only("task_name", "status").first()
+    if job is None or job.status not in (Job.Status.PENDING, Job.Status.QUEUED, Job.Status.RETRYING):
+        return False
+    try:
+        app.send_task(job.task_name, kwargs={"job_id": str(job.id)})
+    except Exception as error:  # noqa: BLE001 - any broker failure leaves the job for the sweeper
+        logger.warning("job %s (%s) not published, the sweeper will retry: %s", job.id, job.task_name, error)
+        Job.objects.filter(id=job.id).update(last_error=f"publish failed: {error}"[:2000])
+        return False
+    Job.objects.filter(id=job.id, status=Job.Status.PENDING).update(status=Job.Status.QUEUED)
+    Job.objects.filter(id=job.id).update(published_at=timezone.now(), publish_count=F("publish_count") + 1)
+    return True
+
+
+def jobs_due_for_publish(*, now=None):
+    now = now or timezone.now()
+    never_published = Q(status=Job.Status.PENDING, created_at__lte=now - timedelta(seconds=settings.JOB_PUBLISH_GRACE_SECONDS))
+    lost_in_broker = Q(status=Job.Status.QUEUED, published_at__lte=now - timedelta(seconds=settings.JOB_STALE_SECONDS))
+    return Job.objects.filter(never_published | lost_in_broker).order_by("created_at")
+
+
+def jobs_sweep(*, limit: int = 500) -> int:
+    """Publish again the jobs that never reached the broker (or whose message was lost); returns how many."""
+    published = 0
+    for job_id in jobs_due_for_publish().values_list("id", flat=True)[:limit]:
+        if job_publish(job_id=job_id):
+            published += 1
+    if published:
+        logger.info("sweeper published %d job(s)", published)
+    return published
+
+
+def job_run(*, job_id, handler: Callable[..., Any]) -> bool:
+    """Run a job's handler once; returns False when there was nothing to do (unknown or already done)."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(id=job_id).first()
+        if job is None or job.status in (Job.Status.DONE, Job.Status.DEAD):
+            return False
+        job.status = Job.Status.RUNNING
+        job.attempts += 1
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "attempts", "started_at"])
+    try:
+        with transaction.atomic():
+            handler(**job.arguments)
+            Job.objects.filter(id=job.id).update(status=Job.Status.DONE, finished_at=timezone.now(), last_error="")
+    except Exception as error:
+        gave_up = job.attempts >= settings.JOB_MAX_ATTEMPTS
+        Job.objects.filter(id=job.id).update(
+            status=Job.Status.DEAD if gave_up else Job.Status.RETRYING,
+            finished_at=timezone.now() if gave_up else None,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        raise
+    return True

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RfpConfig(AppConfig):
+    name = "rfp"
+    verbose_name = "RFP and proposals"

@@ -1,0 +1,4 @@
+from jobs.registry import job_task
+from rfp import services
+
+proposal_enter_review_queue = job_task(services.QUEUE_TASK)(services.proposal_record_queue_entry)

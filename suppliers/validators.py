@@ -1,0 +1,77 @@
+"""US identifier checks shared by the model, the portal's forms and the API: each error says how a right value looks."""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+# IRS campus and internet prefixes in use for EINs (IRS "How EINs are assigned and valid EIN prefixes").
+VALID_EIN_PREFIXES = frozenset(
+    "01 02 03 04 05 06 10 11 12 13 14 15 16 20 21 22 23 24 25 26 27 30 31 32 33 34 35 36 37 38 39 40 41 42 43 "
+    "44 45 46 47 48 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64 65 66 67 68 71 72 73 74 75 76 77 80 81 82 83 "
+    "84 85 86 87 88 90 91 92 93 94 95 98 99".split()
+)
+_EIN = re.compile(r"^\d{2}-\d{7}$")
+_CAGE_US = re.compile(r"^[0-9][A-HJ-NP-Z0-9]{3}[0-9]$")
+_CAGE_ANY = re.compile(r"^[A-HJ-NP-Z0-9]{5}$")
+_NAICS = re.compile(r"^\d{6}$")
+_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
+
+
+def validate_ein(value: str) -> None:
+    if not _EIN.match(value or ""):
+        raise ValidationError(
+            "Enter the EIN as two digits, a hyphen and seven digits, for example 12-3456789.", code="ein_format"
+        )
+    if value[:2] not in VALID_EIN_PREFIXES:
+        raise ValidationError(
+            f"{value[:2]} is not a prefix the IRS assigns to EINs; check the first two digits.", code="ein_prefix"
+        )
+
+
+def validate_uei(value: str) -> None:
+    value = value or ""
+    if len(value) != 12:
+        raise ValidationError(
+            "A SAM.gov UEI has exactly 12 characters (letters A-Z and digits 0-9), for example JF3KQ7L2M8N4.",
+            code="uei_length",
+        )
+    if re.search(r"[IO]", value) or not re.fullmatch(r"[A-Z0-9]{12}", value):
+        raise ValidationError(
+            "A UEI uses capital letters and digits only, never the letters I or O.", code="uei_characters"
+        )
+    if value[0] == "0":
+        raise ValidationError("A UEI never starts with 0.", code="uei_leading_zero")
+    if re.search(r"\d{9}", value):
+        raise ValidationError("A UEI never contains nine digits in a row.", code="uei_digit_run")
+
+
+def validate_cage_us(value: str) -> None:
+    value = value or ""
+    if not _CAGE_ANY.match(value):
+        raise ValidationError(
+            "A CAGE code has five capital letters or digits, without I or O, for example 1A2B3.", code="cage_format"
+        )
+    if not _CAGE_US.match(value):
+        raise ValidationError(
+            "This looks like a foreign NCAGE code; a US manufacturer's CAGE code starts and ends with a digit.",
+            code="cage_not_us",
+        )
+
+
+def validate_naics_code(value: str) -> None:
+    if not _NAICS.match(value or ""):
+        raise ValidationError(
+            f"{value!r} is not a NAICS code: use the six-digit 2022 code, for example 334111.", code="naics_format"
+        )
+
+
+def validate_naics_codes(values: list) -> None:
+    if not isinstance(values, list) or not values:
+        raise ValidationError("Give at least one six-digit NAICS 2022 code.", code="naics_required")
+    for value in values:
+        validate_naics_code(value)
+
+
+def validate_zip(value: str) -> None:
+    if not _ZIP.match(value or ""):
+        raise ValidationError("Enter a US ZIP code: five digits, or ZIP+4 such as 78701-1234.", code="zip_format")
