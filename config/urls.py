@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("panel/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     path("", include("portal.urls")),
 ]
 

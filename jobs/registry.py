@@ -17,7 +17,7 @@ def job_task(name: str) -> Callable[[Callable], Callable]:
             except Exception as error:
                 if self.request.retries + 1 >= settings.JOB_MAX_ATTEMPTS:
                     raise
-                raise self.retry(exc=error, countdown=min(2 ** self.request.retries * 5, 300)) from error
+                raise self.retry(exc=error, countdown=min(2**self.request.retries * 5, 300)) from error
 
         run.handler = handler
         return run

@@ -44,7 +44,7 @@ def job_publish(*, job_id) -> bool:
         return False
     try:
         app.send_task(job.task_name, kwargs={"job_id": str(job.id)})
-    except Exception as error:  # noqa: BLE001 - any broker failure leaves the job for the sweeper
+    except Exception as error:
         logger.warning("job %s (%s) not published, the sweeper will retry: %s", job.id, job.task_name, error)
         Job.objects.filter(id=job.id).update(last_error=f"publish failed: {error}"[:2000])
         return False
@@ -55,8 +55,12 @@ def job_publish(*, job_id) -> bool:
 
 def jobs_due_for_publish(*, now=None):
     now = now or timezone.now()
-    never_published = Q(status=Job.Status.PENDING, created_at__lte=now - timedelta(seconds=settings.JOB_PUBLISH_GRACE_SECONDS))
-    lost_in_broker = Q(status=Job.Status.QUEUED, published_at__lte=now - timedelta(seconds=settings.JOB_STALE_SECONDS))
+    never_published = Q(
+        status=Job.Status.PENDING, created_at__lte=now - timedelta(seconds=settings.JOB_PUBLISH_GRACE_SECONDS)
+    )
+    lost_in_broker = Q(
+        status=Job.Status.QUEUED, published_at__lte=now - timedelta(seconds=settings.JOB_STALE_SECONDS)
+    )
     return Job.objects.filter(never_published | lost_in_broker).order_by("created_at")
 
 
@@ -84,7 +88,9 @@ def job_run(*, job_id, handler: Callable[..., Any]) -> bool:
     try:
         with transaction.atomic():
             handler(**job.arguments)
-            Job.objects.filter(id=job.id).update(status=Job.Status.DONE, finished_at=timezone.now(), last_error="")
+            Job.objects.filter(id=job.id).update(
+                status=Job.Status.DONE, finished_at=timezone.now(), last_error=""
+            )
     except Exception as error:
         gave_up = job.attempts >= settings.JOB_MAX_ATTEMPTS
         Job.objects.filter(id=job.id).update(

@@ -28,19 +28,31 @@ class RfpFactory(factory.django.DjangoModelFactory):
 
 
 SECTOR_ANSWERS = {
-    "datacenter": {"rack_power_density_kw": Decimal("132.0"), "cooling_type": "dtc_single_phase", "annual_units": 4000},
+    "datacenter": {
+        "rack_power_density_kw": Decimal("132.0"),
+        "cooling_type": "dtc_single_phase",
+        "annual_units": 4000,
+    },
     "consumer-electronics": {"smt_lines": 6, "final_assembly_units_per_month": 50_000, "ipc_class": 2},
-    "robotics": {"component_type": "motor", "power_device_technology": "sic_mosfet", "rated_torque_nm": Decimal("40")},
+    "robotics": {
+        "component_type": "motor",
+        "power_device_technology": "sic_mosfet",
+        "rated_torque_nm": Decimal("40"),
+    },
 }
 
 
-def draft_proposal(*, rfp=None, supplier=None, sector_code="datacenter", actor=None, complete=True) -> Proposal:
+def draft_proposal(
+    *, rfp=None, supplier=None, sector_code="datacenter", actor=None, complete=True
+) -> Proposal:
     """A draft made through the services, as the portal would make it; complete enough to submit by default."""
     rfp = rfp or RfpFactory()
     supplier = supplier or SupplierFactory()
     actor = actor or UserFactory()
     sector = Sector.objects.get(code=sector_code)
-    proposal = proposal_create(rfp=rfp, supplier=supplier, sector=sector, actor=actor, title="US supply offer")
+    proposal = proposal_create(
+        rfp=rfp, supplier=supplier, sector=sector, actor=actor, title="US supply offer"
+    )
     if complete:
         facility = FacilityFactory(supplier=supplier)
         proposal = proposal_update(

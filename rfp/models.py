@@ -30,7 +30,9 @@ def validate_time_zone(value: str) -> None:
 class Sector(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100)
-    abbreviation = models.CharField(max_length=4, unique=True, help_text="Used in proposal references, e.g. DC.")
+    abbreviation = models.CharField(
+        max_length=4, unique=True, help_text="Used in proposal references, e.g. DC."
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -49,7 +51,9 @@ class Category(models.Model):
     class Meta:
         ordering = ["sector__position", "position", "name"]
         verbose_name_plural = "categories"
-        constraints = [models.UniqueConstraint(fields=["sector", "code"], name="category_code_unique_in_sector")]
+        constraints = [
+            models.UniqueConstraint(fields=["sector", "code"], name="category_code_unique_in_sector")
+        ]
 
     def __str__(self) -> str:
         return f"{self.sector.name}: {self.name}"
@@ -79,7 +83,9 @@ class Rfp(models.Model):
         verbose_name = "RFP"
         verbose_name_plural = "RFPs"
         constraints = [
-            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="rfp_closes_after_opening")
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="rfp_closes_after_opening"
+            )
         ]
 
     def __str__(self) -> str:
@@ -163,8 +169,12 @@ class Proposal(WorkforceByTrade):
     categories = models.ManyToManyField(Category, related_name="proposals", blank=True)
     facilities = models.ManyToManyField(Facility, related_name="proposals", blank=True)
     technical_narrative = models.TextField(blank=True)
-    annual_capacity_units = models.PositiveBigIntegerField("US capacity (units per year)", null=True, blank=True)
-    capacity_ramp = models.TextField("capacity ramp", blank=True, help_text="Units per quarter as capacity grows.")
+    annual_capacity_units = models.PositiveBigIntegerField(
+        "US capacity (units per year)", null=True, blank=True
+    )
+    capacity_ramp = models.TextField(
+        "capacity ramp", blank=True, help_text="Units per quarter as capacity grows."
+    )
     lead_time_weeks = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(260)]
     )
@@ -216,10 +226,20 @@ class CommercialTerms(models.Model):
 
     proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="commercial_terms")
     unit_price_usd = models.DecimalField(
-        "unit price (USD)", max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        "unit price (USD)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     total_price_usd = models.DecimalField(
-        "total price (USD)", max_digits=16, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        "total price (USD)",
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     price_validity_days = models.PositiveSmallIntegerField(null=True, blank=True)
     payment_terms = models.CharField(max_length=200, blank=True)
@@ -272,12 +292,16 @@ class DatacenterDetails(models.Model):
 
 class ElectronicsDetails(models.Model):
     proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="electronics_details")
-    smt_lines = models.PositiveSmallIntegerField("SMT lines", null=True, blank=True, validators=[MaxValueValidator(500)])
+    smt_lines = models.PositiveSmallIntegerField(
+        "SMT lines", null=True, blank=True, validators=[MaxValueValidator(500)]
+    )
     placements_per_hour = models.PositiveIntegerField(
         "placements per hour (CPH)", null=True, blank=True, validators=[MaxValueValidator(10_000_000)]
     )
     final_assembly_units_per_month = models.PositiveIntegerField(null=True, blank=True)
-    ipc_class = models.PositiveSmallIntegerField("IPC-A-610 class", choices=IpcClass.choices, null=True, blank=True)
+    ipc_class = models.PositiveSmallIntegerField(
+        "IPC-A-610 class", choices=IpcClass.choices, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "consumer electronics details"
@@ -291,10 +315,20 @@ class RoboticsDetails(models.Model):
     proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="robotics_details")
     component_type = models.CharField(max_length=20, choices=RoboticsComponent.choices, blank=True)
     rated_torque_nm = models.DecimalField(
-        "rated torque (N·m)", max_digits=9, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        "rated torque (N·m)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     peak_torque_nm = models.DecimalField(
-        "peak torque (N·m)", max_digits=9, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        "peak torque (N·m)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     gear_ratio = models.DecimalField(
         "gear ratio (n:1)",
@@ -304,7 +338,9 @@ class RoboticsDetails(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal(1))],
     )
-    power_device_technology = models.CharField(max_length=12, choices=PowerDeviceTechnology.choices, blank=True)
+    power_device_technology = models.CharField(
+        max_length=12, choices=PowerDeviceTechnology.choices, blank=True
+    )
     magnet_country_of_origin = models.CharField(
         max_length=2, blank=True, help_text="ISO 3166 alpha-2 code, e.g. US."
     )
@@ -338,7 +374,9 @@ class Attachment(models.Model):
     kind = models.CharField(max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.TECHNICAL)
     file = models.FileField(upload_to=attachment_upload_to, storage=private_storage)
     original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100, help_text="Type found from the file's content, not its name.")
+    content_type = models.CharField(
+        max_length=100, help_text="Type found from the file's content, not its name."
+    )
     size_bytes = models.PositiveBigIntegerField()
     sha256 = models.CharField("SHA-256", max_length=64)
     uploaded_by = models.ForeignKey(
@@ -401,7 +439,9 @@ class InformationRequest(models.Model):
 class ReviewerProfile(models.Model):
     """A buyer's reviewer: the sectors they know and how many open assignments they can hold."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
+    )
     sectors = models.ManyToManyField(Sector, related_name="reviewers")
     max_open_assignments = models.PositiveSmallIntegerField(default=20)
     is_active = models.BooleanField(default=True)
@@ -416,13 +456,17 @@ class ReviewerProfile(models.Model):
 class ReviewerConflict(models.Model):
     """A conflict of interest a reviewer declared for a supplier, before or during review."""
 
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="declared_conflicts")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="declared_conflicts"
+    )
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="reviewer_conflicts")
     reason = models.TextField(blank=True)
     declared_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["reviewer", "supplier"], name="reviewer_conflict_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "supplier"], name="reviewer_conflict_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.reviewer} conflicted with {self.supplier}"
@@ -439,7 +483,9 @@ class Rubric(models.Model):
         ordering = ["sector", "rfp"]
         constraints = [
             models.UniqueConstraint(fields=["sector", "rfp"], name="rubric_per_sector_and_rfp"),
-            models.UniqueConstraint(fields=["sector"], condition=Q(rfp=None), name="one_default_rubric_per_sector"),
+            models.UniqueConstraint(
+                fields=["sector"], condition=Q(rfp=None), name="one_default_rubric_per_sector"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -452,15 +498,21 @@ class Criterion(models.Model):
     name = models.CharField(max_length=200)
     guidance = models.TextField(blank=True)
     weight = models.DecimalField(
-        max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)]
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
     )
-    max_score = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1), MaxValueValidator(100)])
+    max_score = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["rubric", "position"]
         verbose_name_plural = "criteria"
-        constraints = [models.UniqueConstraint(fields=["rubric", "code"], name="criterion_code_unique_in_rubric")]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "code"], name="criterion_code_unique_in_rubric")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} (weight {self.weight})"
@@ -468,8 +520,12 @@ class Criterion(models.Model):
 
 class ReviewAssignment(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="assignments")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments")
-    status = models.CharField(max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.ASSIGNED)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
+    )
+    status = models.CharField(
+        max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.ASSIGNED
+    )
     assigned_at = models.DateTimeField()
     due_at = models.DateTimeField()
     conflict_declaration = models.CharField(
@@ -519,14 +575,18 @@ class Score(models.Model):
 
     class Meta:
         ordering = ["review", "criterion__position"]
-        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="score_once_per_criterion")]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="score_once_per_criterion")
+        ]
 
     def __str__(self) -> str:
         return f"{self.criterion.name}: {self.value}"
 
     def clean(self) -> None:
         if self.criterion_id and self.value > self.criterion.max_score:
-            raise ValidationError({"value": f"Scores for this criterion go from 0 to {self.criterion.max_score}."})
+            raise ValidationError(
+                {"value": f"Scores for this criterion go from 0 to {self.criterion.max_score}."}
+            )
 
 
 class Decision(models.Model):

@@ -5,7 +5,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from suppliers.enums import CertificationKind, FacilityStatus, MemberRole, UsState
-from suppliers.validators import validate_cage_us, validate_ein, validate_naics_codes, validate_uei, validate_zip
+from suppliers.validators import (
+    validate_cage_us,
+    validate_ein,
+    validate_naics_codes,
+    validate_uei,
+    validate_zip,
+)
 
 WORKFORCE_TRADES = ("electricians", "machinists", "technicians", "assemblers", "engineers")
 
@@ -64,7 +70,9 @@ class Supplier(models.Model):
 
 class SupplierMember(models.Model):
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_memberships"
+    )
     role = models.CharField(max_length=10, choices=MemberRole.choices, default=MemberRole.EDITOR)
     joined_at = models.DateTimeField(auto_now_add=True)
 
@@ -99,7 +107,9 @@ class Facility(WorkforceByTrade):
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(5000)],
     )
-    grid_operator = models.CharField(max_length=100, blank=True, help_text="Utility or ISO/RTO, e.g. ERCOT, PJM.")
+    grid_operator = models.CharField(
+        max_length=100, blank=True, help_text="Utility or ISO/RTO, e.g. ERCOT, PJM."
+    )
 
     class Meta:
         ordering = ["supplier", "name"]
@@ -119,7 +129,9 @@ class Certification(models.Model):
         Facility, null=True, blank=True, on_delete=models.SET_NULL, related_name="certifications"
     )
     kind = models.CharField(max_length=20, choices=CertificationKind.choices)
-    name = models.CharField(max_length=200, blank=True, help_text="For UL listings and others: what it certifies.")
+    name = models.CharField(
+        max_length=200, blank=True, help_text="For UL listings and others: what it certifies."
+    )
     number = models.CharField("certificate number", max_length=100, blank=True)
     issued_by = models.CharField(max_length=200, blank=True)
     expires_on = models.DateField(null=True, blank=True)

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 
 # IRS campus and internet prefixes in use for EINs (IRS "How EINs are assigned and valid EIN prefixes").
 VALID_EIN_PREFIXES = frozenset(
-    "01 02 03 04 05 06 10 11 12 13 14 15 16 20 21 22 23 24 25 26 27 30 31 32 33 34 35 36 37 38 39 40 41 42 43 "
-    "44 45 46 47 48 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64 65 66 67 68 71 72 73 74 75 76 77 80 81 82 83 "
-    "84 85 86 87 88 90 91 92 93 94 95 98 99".split()
+    "01 02 03 04 05 06 10 11 12 13 14 15 16 20 21 22 23 24 25 26 27 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 "
+    "46 47 48 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64 65 66 67 68 71 72 73 74 75 76 77 80 81 82 83 84 85 86 87 "
+    "88 90 91 92 93 94 95 98 99".split()
 )
 _EIN = re.compile(r"^\d{2}-\d{7}$")
 _CAGE_US = re.compile(r"^[0-9][A-HJ-NP-Z0-9]{3}[0-9]$")
@@ -20,11 +20,13 @@ _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 def validate_ein(value: str) -> None:
     if not _EIN.match(value or ""):
         raise ValidationError(
-            "Enter the EIN as two digits, a hyphen and seven digits, for example 12-3456789.", code="ein_format"
+            "Enter the EIN as two digits, a hyphen and seven digits, for example 12-3456789.",
+            code="ein_format",
         )
     if value[:2] not in VALID_EIN_PREFIXES:
         raise ValidationError(
-            f"{value[:2]} is not a prefix the IRS assigns to EINs; check the first two digits.", code="ein_prefix"
+            f"{value[:2]} is not a prefix the IRS assigns to EINs; check the first two digits.",
+            code="ein_prefix",
         )
 
 
@@ -49,7 +51,8 @@ def validate_cage_us(value: str) -> None:
     value = value or ""
     if not _CAGE_ANY.match(value):
         raise ValidationError(
-            "A CAGE code has five capital letters or digits, without I or O, for example 1A2B3.", code="cage_format"
+            "A CAGE code has five capital letters or digits, without I or O, for example 1A2B3.",
+            code="cage_format",
         )
     if not _CAGE_US.match(value):
         raise ValidationError(
@@ -61,7 +64,8 @@ def validate_cage_us(value: str) -> None:
 def validate_naics_code(value: str) -> None:
     if not _NAICS.match(value or ""):
         raise ValidationError(
-            f"{value!r} is not a NAICS code: use the six-digit 2022 code, for example 334111.", code="naics_format"
+            f"{value!r} is not a NAICS code: use the six-digit 2022 code, for example 334111.",
+            code="naics_format",
         )
 
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "suppliers",
     "rfp",
     "portal",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -144,14 +145,21 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 # One quick publish retry: a stalled or stopped broker must not hold a request; the sweeper publishes later.
 CELERY_TASK_PUBLISH_RETRY = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"*.render_*": {"queue": "pdf"}, "*.send_*": {"queue": "mail"}}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)  # KiB
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule"))
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)
 JOB_SWEEP_INTERVAL_SECONDS = env.int("JOB_SWEEP_INTERVAL_SECONDS", default=60)
 # A job still pending this long after it was created never reached the broker.
 JOB_PUBLISH_GRACE_SECONDS = env.int("JOB_PUBLISH_GRACE_SECONDS", default=30)
@@ -182,7 +190,9 @@ def broker_transport_options(broker_url: str, *, socket_timeout: float, connect_
 
 
 CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(
-    CELERY_BROKER_URL, socket_timeout=CELERY_BROKER_SOCKET_TIMEOUT, connect_timeout=CELERY_BROKER_CONNECTION_TIMEOUT
+    CELERY_BROKER_URL,
+    socket_timeout=CELERY_BROKER_SOCKET_TIMEOUT,
+    connect_timeout=CELERY_BROKER_CONNECTION_TIMEOUT,
 )
 
 LOGGING = {

@@ -11,7 +11,7 @@ if _missing:
         "Production settings need these environment variables, which are not set: " + ", ".join(_missing)
     )
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: E402
 
 DEBUG = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

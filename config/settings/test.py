@@ -5,12 +5,14 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 
-from .base import *  # noqa: E402, F403
+from .base import *
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 PRIVATE_STORAGE_ROOT = VAR_DIR / "test-private"
 STORAGES["private"]["OPTIONS"]["location"] = str(PRIVATE_STORAGE_ROOT)
@@ -18,5 +20,7 @@ STORAGES["private"]["OPTIONS"]["location"] = str(PRIVATE_STORAGE_ROOT)
 CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
 CELERY_BROKER_SOCKET_TIMEOUT = 1.0
 CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(
-    CELERY_BROKER_URL, socket_timeout=CELERY_BROKER_SOCKET_TIMEOUT, connect_timeout=CELERY_BROKER_CONNECTION_TIMEOUT
+    CELERY_BROKER_URL,
+    socket_timeout=CELERY_BROKER_SOCKET_TIMEOUT,
+    connect_timeout=CELERY_BROKER_CONNECTION_TIMEOUT,
 )
