@@ -38,6 +38,4 @@ def _broker_check() -> dict:
 def readyz(request):
     checks = {"database": _database_check(), "broker": _broker_check()}
     ready = all(check["ok"] for check in checks.values())
-    return JsonResponse(
-        {"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503
-    )
+    return JsonResponse({"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503)

@@ -58,9 +58,7 @@ def jobs_due_for_publish(*, now=None):
     never_published = Q(
         status=Job.Status.PENDING, created_at__lte=now - timedelta(seconds=settings.JOB_PUBLISH_GRACE_SECONDS)
     )
-    lost_in_broker = Q(
-        status=Job.Status.QUEUED, published_at__lte=now - timedelta(seconds=settings.JOB_STALE_SECONDS)
-    )
+    lost_in_broker = Q(status=Job.Status.QUEUED, published_at__lte=now - timedelta(seconds=settings.JOB_STALE_SECONDS))
     return Job.objects.filter(never_published | lost_in_broker).order_by("created_at")
 
 
@@ -88,9 +86,7 @@ def job_run(*, job_id, handler: Callable[..., Any]) -> bool:
     try:
         with transaction.atomic():
             handler(**job.arguments)
-            Job.objects.filter(id=job.id).update(
-                status=Job.Status.DONE, finished_at=timezone.now(), last_error=""
-            )
+            Job.objects.filter(id=job.id).update(status=Job.Status.DONE, finished_at=timezone.now(), last_error="")
     except Exception as error:
         gave_up = job.attempts >= settings.JOB_MAX_ATTEMPTS
         Job.objects.filter(id=job.id).update(

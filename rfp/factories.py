@@ -42,17 +42,13 @@ SECTOR_ANSWERS = {
 }
 
 
-def draft_proposal(
-    *, rfp=None, supplier=None, sector_code="datacenter", actor=None, complete=True
-) -> Proposal:
+def draft_proposal(*, rfp=None, supplier=None, sector_code="datacenter", actor=None, complete=True) -> Proposal:
     """A draft made through the services, as the portal would make it; complete enough to submit by default."""
     rfp = rfp or RfpFactory()
     supplier = supplier or SupplierFactory()
     actor = actor or UserFactory()
     sector = Sector.objects.get(code=sector_code)
-    proposal = proposal_create(
-        rfp=rfp, supplier=supplier, sector=sector, actor=actor, title="US supply offer"
-    )
+    proposal = proposal_create(rfp=rfp, supplier=supplier, sector=sector, actor=actor, title="US supply offer")
     if complete:
         facility = FacilityFactory(supplier=supplier)
         proposal = proposal_update(

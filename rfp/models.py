@@ -30,9 +30,7 @@ def validate_time_zone(value: str) -> None:
 class Sector(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100)
-    abbreviation = models.CharField(
-        max_length=4, unique=True, help_text="Used in proposal references, e.g. DC."
-    )
+    abbreviation = models.CharField(max_length=4, unique=True, help_text="Used in proposal references, e.g. DC.")
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -51,9 +49,7 @@ class Category(models.Model):
     class Meta:
         ordering = ["sector__position", "position", "name"]
         verbose_name_plural = "categories"
-        constraints = [
-            models.UniqueConstraint(fields=["sector", "code"], name="category_code_unique_in_sector")
-        ]
+        constraints = [models.UniqueConstraint(fields=["sector", "code"], name="category_code_unique_in_sector")]
 
     def __str__(self) -> str:
         return f"{self.sector.name}: {self.name}"
@@ -67,9 +63,7 @@ class Rfp(models.Model):
     description = models.TextField(blank=True)
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
-    display_time_zone = models.CharField(
-        max_length=64, default="America/Los_Angeles", validators=[validate_time_zone]
-    )
+    display_time_zone = models.CharField(max_length=64, default="America/Los_Angeles", validators=[validate_time_zone])
     sectors = models.ManyToManyField(Sector, related_name="rfps")
     rolling_review = models.BooleanField(default=True)
     reviewers_per_proposal = models.PositiveSmallIntegerField(
@@ -83,9 +77,7 @@ class Rfp(models.Model):
         verbose_name = "RFP"
         verbose_name_plural = "RFPs"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closes_at__gt=models.F("opens_at")), name="rfp_closes_after_opening"
-            )
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="rfp_closes_after_opening")
         ]
 
     def __str__(self) -> str:
@@ -126,9 +118,7 @@ class AddendumAcknowledgement(models.Model):
     acknowledged_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["addendum", "supplier"], name="addendum_acknowledged_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["addendum", "supplier"], name="addendum_acknowledged_once")]
 
     def __str__(self) -> str:
         return f"{self.supplier} acknowledged {self.addendum}"
@@ -169,12 +159,8 @@ class Proposal(WorkforceByTrade):
     categories = models.ManyToManyField(Category, related_name="proposals", blank=True)
     facilities = models.ManyToManyField(Facility, related_name="proposals", blank=True)
     technical_narrative = models.TextField(blank=True)
-    annual_capacity_units = models.PositiveBigIntegerField(
-        "US capacity (units per year)", null=True, blank=True
-    )
-    capacity_ramp = models.TextField(
-        "capacity ramp", blank=True, help_text="Units per quarter as capacity grows."
-    )
+    annual_capacity_units = models.PositiveBigIntegerField("US capacity (units per year)", null=True, blank=True)
+    capacity_ramp = models.TextField("capacity ramp", blank=True, help_text="Units per quarter as capacity grows.")
     lead_time_weeks = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(260)]
     )
@@ -209,11 +195,9 @@ class Proposal(WorkforceByTrade):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-submitted_at", "-created_at"]
+        ordering = [models.F("submitted_at").desc(nulls_last=True), "-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["rfp", "supplier", "sector"], name="one_proposal_per_supplier_sector_round"
-            )
+            models.UniqueConstraint(fields=["rfp", "supplier", "sector"], name="one_proposal_per_supplier_sector_round")
         ]
         indexes = [models.Index(fields=["status", "submitted_at"])]
 
@@ -299,9 +283,7 @@ class ElectronicsDetails(models.Model):
         "placements per hour (CPH)", null=True, blank=True, validators=[MaxValueValidator(10_000_000)]
     )
     final_assembly_units_per_month = models.PositiveIntegerField(null=True, blank=True)
-    ipc_class = models.PositiveSmallIntegerField(
-        "IPC-A-610 class", choices=IpcClass.choices, null=True, blank=True
-    )
+    ipc_class = models.PositiveSmallIntegerField("IPC-A-610 class", choices=IpcClass.choices, null=True, blank=True)
 
     class Meta:
         verbose_name = "consumer electronics details"
@@ -338,12 +320,8 @@ class RoboticsDetails(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal(1))],
     )
-    power_device_technology = models.CharField(
-        max_length=12, choices=PowerDeviceTechnology.choices, blank=True
-    )
-    magnet_country_of_origin = models.CharField(
-        max_length=2, blank=True, help_text="ISO 3166 alpha-2 code, e.g. US."
-    )
+    power_device_technology = models.CharField(max_length=12, choices=PowerDeviceTechnology.choices, blank=True)
+    magnet_country_of_origin = models.CharField(max_length=2, blank=True, help_text="ISO 3166 alpha-2 code, e.g. US.")
 
     class Meta:
         verbose_name = "robotics details"
@@ -374,14 +352,10 @@ class Attachment(models.Model):
     kind = models.CharField(max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.TECHNICAL)
     file = models.FileField(upload_to=attachment_upload_to, storage=private_storage)
     original_name = models.CharField(max_length=255)
-    content_type = models.CharField(
-        max_length=100, help_text="Type found from the file's content, not its name."
-    )
+    content_type = models.CharField(max_length=100, help_text="Type found from the file's content, not its name.")
     size_bytes = models.PositiveBigIntegerField()
     sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -398,9 +372,7 @@ class ProposalVersion(models.Model):
     number = models.PositiveIntegerField()
     snapshot = models.JSONField()
     sha256 = models.CharField("SHA-256", max_length=64)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField()
 
     class Meta:
@@ -419,9 +391,7 @@ class ProposalVersion(models.Model):
 class InformationRequest(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="information_requests")
     question = models.TextField()
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField()
     response = models.TextField(blank=True)
     responded_by = models.ForeignKey(
@@ -439,9 +409,7 @@ class InformationRequest(models.Model):
 class ReviewerProfile(models.Model):
     """A buyer's reviewer: the sectors they know and how many open assignments they can hold."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
     sectors = models.ManyToManyField(Sector, related_name="reviewers")
     max_open_assignments = models.PositiveSmallIntegerField(default=20)
     is_active = models.BooleanField(default=True)
@@ -456,17 +424,13 @@ class ReviewerProfile(models.Model):
 class ReviewerConflict(models.Model):
     """A conflict of interest a reviewer declared for a supplier, before or during review."""
 
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="declared_conflicts"
-    )
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="declared_conflicts")
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="reviewer_conflicts")
     reason = models.TextField(blank=True)
     declared_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["reviewer", "supplier"], name="reviewer_conflict_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["reviewer", "supplier"], name="reviewer_conflict_unique")]
 
     def __str__(self) -> str:
         return f"{self.reviewer} conflicted with {self.supplier}"
@@ -483,9 +447,7 @@ class Rubric(models.Model):
         ordering = ["sector", "rfp"]
         constraints = [
             models.UniqueConstraint(fields=["sector", "rfp"], name="rubric_per_sector_and_rfp"),
-            models.UniqueConstraint(
-                fields=["sector"], condition=Q(rfp=None), name="one_default_rubric_per_sector"
-            ),
+            models.UniqueConstraint(fields=["sector"], condition=Q(rfp=None), name="one_default_rubric_per_sector"),
         ]
 
     def __str__(self) -> str:
@@ -502,17 +464,13 @@ class Criterion(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
     )
-    max_score = models.PositiveSmallIntegerField(
-        default=5, validators=[MinValueValidator(1), MaxValueValidator(100)]
-    )
+    max_score = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1), MaxValueValidator(100)])
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["rubric", "position"]
         verbose_name_plural = "criteria"
-        constraints = [
-            models.UniqueConstraint(fields=["rubric", "code"], name="criterion_code_unique_in_rubric")
-        ]
+        constraints = [models.UniqueConstraint(fields=["rubric", "code"], name="criterion_code_unique_in_rubric")]
 
     def __str__(self) -> str:
         return f"{self.name} (weight {self.weight})"
@@ -520,12 +478,8 @@ class Criterion(models.Model):
 
 class ReviewAssignment(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="assignments")
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
-    )
-    status = models.CharField(
-        max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.ASSIGNED
-    )
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments")
+    status = models.CharField(max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.ASSIGNED)
     assigned_at = models.DateTimeField()
     due_at = models.DateTimeField()
     conflict_declaration = models.CharField(
@@ -575,18 +529,14 @@ class Score(models.Model):
 
     class Meta:
         ordering = ["review", "criterion__position"]
-        constraints = [
-            models.UniqueConstraint(fields=["review", "criterion"], name="score_once_per_criterion")
-        ]
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="score_once_per_criterion")]
 
     def __str__(self) -> str:
         return f"{self.criterion.name}: {self.value}"
 
     def clean(self) -> None:
         if self.criterion_id and self.value > self.criterion.max_score:
-            raise ValidationError(
-                {"value": f"Scores for this criterion go from 0 to {self.criterion.max_score}."}
-            )
+            raise ValidationError({"value": f"Scores for this criterion go from 0 to {self.criterion.max_score}."})
 
 
 class Decision(models.Model):

@@ -22,11 +22,7 @@ REQUIRED_PROPOSAL_FIELDS: tuple[str, ...] = (
 
 def rfp_list_open(*, now) -> QuerySet[Rfp]:
     sectors = Prefetch("sectors", queryset=Sector.objects.order_by("position"))
-    return (
-        Rfp.objects.filter(opens_at__lte=now, closes_at__gt=now)
-        .prefetch_related(sectors)
-        .order_by("closes_at")
-    )
+    return Rfp.objects.filter(opens_at__lte=now, closes_at__gt=now).prefetch_related(sectors).order_by("closes_at")
 
 
 def proposal_sector_details(*, proposal: Proposal):

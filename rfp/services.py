@@ -49,9 +49,7 @@ TRANSITIONS: dict[str, Transition] = {
     "resubmit": Transition(frozenset({S.INFO_REQUESTED}), S.IN_REVIEW, "resubmit"),
     "shortlist": Transition(frozenset({S.IN_REVIEW}), S.SHORTLISTED, "shortlist"),
     "decline": Transition(frozenset({S.IN_REVIEW}), S.DECLINED, "decline"),
-    "withdraw": Transition(
-        frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED}), S.WITHDRAWN, "withdraw"
-    ),
+    "withdraw": Transition(frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED}), S.WITHDRAWN, "withdraw"),
 }
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.INFO_REQUESTED})
 QUEUE_TASK = "rfp.proposal_enter_review_queue"
@@ -59,9 +57,7 @@ QUEUE_TASK = "rfp.proposal_enter_review_queue"
 
 def _locked(proposal: Proposal) -> Proposal:
     return (
-        Proposal.objects.select_for_update(of=("self",))
-        .select_related("rfp", "sector", "supplier")
-        .get(pk=proposal.pk)
+        Proposal.objects.select_for_update(of=("self",)).select_related("rfp", "sector", "supplier").get(pk=proposal.pk)
     )
 
 
@@ -91,9 +87,7 @@ def _ensure_rfp_open(rfp: Rfp, *, now, doing: str) -> None:
         )
 
 
-def _move(
-    proposal: Proposal, transition: Transition, *, actor, action: str, now, data=None, fields=()
-) -> None:
+def _move(proposal: Proposal, transition: Transition, *, actor, action: str, now, data=None, fields=()) -> None:
     previous = proposal.status
     proposal.status = transition.target
     proposal.save(update_fields=["status", "updated_at", *fields])
@@ -149,14 +143,10 @@ def proposal_snapshot(*, proposal: Proposal) -> dict[str, Any]:
         "site_power_mw": proposal.site_power_mw,
         "sub_suppliers": proposal.sub_suppliers,
         "workforce": {trade: getattr(proposal, trade) for trade in WORKFORCE_TRADES},
-        "sector_details": {
-            name: getattr(details, name) for name in detail_fields if name not in ("id", "proposal")
-        }
+        "sector_details": {name: getattr(details, name) for name in detail_fields if name not in ("id", "proposal")}
         if details
         else {},
-        "commercial_terms": {
-            name: getattr(terms, name) for name in term_fields if name not in ("id", "proposal")
-        }
+        "commercial_terms": {name: getattr(terms, name) for name in term_fields if name not in ("id", "proposal")}
         if terms
         else {},
         "attachments": [
@@ -188,9 +178,7 @@ def proposal_create(*, rfp: Rfp, supplier: Supplier, sector: Sector, actor, titl
     now = timezone.now()
     _ensure_rfp_open(rfp, now=now, doing="start a proposal")
     if not rfp.sectors.filter(pk=sector.pk).exists():
-        raise DomainError(
-            f"{rfp.reference} does not ask for {sector.name} proposals.", code="sector_not_in_rfp"
-        )
+        raise DomainError(f"{rfp.reference} does not ask for {sector.name} proposals.", code="sector_not_in_rfp")
     if Proposal.objects.filter(rfp=rfp, supplier=supplier, sector=sector).exists():
         raise DomainError(
             f"{supplier.legal_name} already has a {sector.name} proposal for {rfp.reference}; edit that one.",
@@ -207,9 +195,7 @@ def proposal_create(*, rfp: Rfp, supplier: Supplier, sector: Sector, actor, titl
     proposal.save()
     SECTOR_DETAIL_MODELS[sector.code].objects.create(proposal=proposal)
     CommercialTerms.objects.create(proposal=proposal)
-    audit_record(
-        action="proposal.created", target=proposal, actor=actor, summary=f"{proposal.reference} drafted"
-    )
+    audit_record(action="proposal.created", target=proposal, actor=actor, summary=f"{proposal.reference} drafted")
     return proposal
 
 
@@ -345,15 +331,11 @@ def proposal_request_information(*, proposal: Proposal, actor, question: str) ->
 def proposal_resubmit(*, proposal: Proposal, actor, response: str) -> Proposal:
     """The supplier answers a request for information; this works after `closes_at`, since the buyer asked."""
     if not response.strip():
-        raise DomainError(
-            "Write your answer to the reviewers' question before resubmitting.", code="response_required"
-        )
+        raise DomainError("Write your answer to the reviewers' question before resubmitting.", code="response_required")
     proposal = _locked(proposal)
     transition = _check_transition(proposal, "resubmit")
     now = timezone.now()
-    request = (
-        proposal.information_requests.filter(responded_at__isnull=True).order_by("-requested_at").first()
-    )
+    request = proposal.information_requests.filter(responded_at__isnull=True).order_by("-requested_at").first()
     if request is not None:
         request.response = response.strip()
         request.responded_by = actor
@@ -377,9 +359,7 @@ def proposal_resubmit(*, proposal: Proposal, actor, response: str) -> Proposal:
 @transaction.atomic
 def proposal_decide(*, proposal: Proposal, actor, outcome: str, rationale: str) -> Decision:
     if outcome not in DecisionOutcome.values:
-        raise DomainError(
-            f"{outcome!r} is not a decision; choose shortlisted or declined.", code="bad_outcome"
-        )
+        raise DomainError(f"{outcome!r} is not a decision; choose shortlisted or declined.", code="bad_outcome")
     if not rationale.strip():
         raise DomainError(
             "Give the reason for the decision; the supplier and the file will need it.",

@@ -70,14 +70,12 @@ class Supplier(models.Model):
 
 class SupplierMember(models.Model):
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_memberships")
     role = models.CharField(max_length=10, choices=MemberRole.choices, default=MemberRole.EDITOR)
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["supplier", "user__email"]
+        ordering = ["supplier_id", "id"]
         constraints = [models.UniqueConstraint(fields=["supplier", "user"], name="supplier_member_unique")]
 
     def __str__(self) -> str:
@@ -107,9 +105,7 @@ class Facility(WorkforceByTrade):
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(5000)],
     )
-    grid_operator = models.CharField(
-        max_length=100, blank=True, help_text="Utility or ISO/RTO, e.g. ERCOT, PJM."
-    )
+    grid_operator = models.CharField(max_length=100, blank=True, help_text="Utility or ISO/RTO, e.g. ERCOT, PJM.")
 
     class Meta:
         ordering = ["supplier", "name"]
@@ -129,9 +125,7 @@ class Certification(models.Model):
         Facility, null=True, blank=True, on_delete=models.SET_NULL, related_name="certifications"
     )
     kind = models.CharField(max_length=20, choices=CertificationKind.choices)
-    name = models.CharField(
-        max_length=200, blank=True, help_text="For UL listings and others: what it certifies."
-    )
+    name = models.CharField(max_length=200, blank=True, help_text="For UL listings and others: what it certifies.")
     number = models.CharField("certificate number", max_length=100, blank=True)
     issued_by = models.CharField(max_length=200, blank=True)
     expires_on = models.DateField(null=True, blank=True)

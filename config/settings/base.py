@@ -5,10 +5,11 @@ from pathlib import Path
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
-
 env = environ.Env()
 env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Everything the embedded default writes (database, broker, files, mail) lives here.
+VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 
 SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
@@ -157,9 +158,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)  # KiB
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE_FILENAME = env(
-    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
-)
+CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule"))
 JOB_SWEEP_INTERVAL_SECONDS = env.int("JOB_SWEEP_INTERVAL_SECONDS", default=60)
 # A job still pending this long after it was created never reached the broker.
 JOB_PUBLISH_GRACE_SECONDS = env.int("JOB_PUBLISH_GRACE_SECONDS", default=30)
@@ -173,6 +172,8 @@ CELERY_BEAT_SCHEDULE = {
 
 def broker_transport_options(broker_url: str, *, socket_timeout: float, connect_timeout: float) -> dict:
     if broker_url.startswith("filesystem://"):
+        for folder in ("queue", "processed"):
+            (BROKER_FOLDER / folder).mkdir(parents=True, exist_ok=True)
         return {
             "data_folder_in": str(BROKER_FOLDER / "queue"),
             "data_folder_out": str(BROKER_FOLDER / "queue"),

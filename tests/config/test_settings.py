@@ -40,9 +40,7 @@ def test_production_refuses_to_start_without_each_secret(missing):
 
 
 def test_production_refuses_sqlite():
-    result = _run_django(
-        "config.settings.production", {**PRODUCTION_ENV, "DATABASE_URL": "sqlite:////tmp/x.db"}
-    )
+    result = _run_django("config.settings.production", {**PRODUCTION_ENV, "DATABASE_URL": "sqlite:////tmp/x.db"})
 
     assert result.returncode != 0
     assert "Production needs PostgreSQL" in result.stderr

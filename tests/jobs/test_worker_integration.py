@@ -43,9 +43,7 @@ def test_a_submitted_proposal_enters_the_queue_through_a_real_worker(redis_serve
         proposal_submit(proposal=proposal, actor=UserFactory())
         job = Job.objects.get(task_name=QUEUE_TASK)
         try:
-            wait_until(
-                lambda: Job.objects.get(pk=job.pk).status == Job.Status.DONE, timeout=60, message="job done"
-            )
+            wait_until(lambda: Job.objects.get(pk=job.pk).status == Job.Status.DONE, timeout=60, message="job done")
         except AssertionError:
             pytest.fail(f"the worker did not finish the job; its log:\n{worker_log(worker)}")
 

@@ -47,9 +47,7 @@ class PrivateRedis:
     def start(self) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
-            raise RuntimeError(
-                "redis-server is not installed: run `make test`, which installs it, or apt-get it"
-            )
+            raise RuntimeError("redis-server is not installed: run `make test`, which installs it, or apt-get it")
         self.process = subprocess.Popen(
             [
                 binary,

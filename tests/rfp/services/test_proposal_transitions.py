@@ -24,15 +24,11 @@ def _start_review(proposal, actor):
 
 
 def _request_information(proposal, actor):
-    return services.proposal_request_information(
-        proposal=proposal, actor=actor, question="Which ZIP is plant 2 in?"
-    )
+    return services.proposal_request_information(proposal=proposal, actor=actor, question="Which ZIP is plant 2 in?")
 
 
 def _resubmit(proposal, actor):
-    return services.proposal_resubmit(
-        proposal=proposal, actor=actor, response="78744, updated in the facilities list."
-    )
+    return services.proposal_resubmit(proposal=proposal, actor=actor, response="78744, updated in the facilities list.")
 
 
 def _shortlist(proposal, actor):
@@ -90,9 +86,7 @@ def test_the_table_covers_every_action():
     assert set(ACTIONS) == set(services.TRANSITIONS)
 
 
-@pytest.mark.parametrize(
-    ("action", "status"), [c for c in CASES if c[1] in services.TRANSITIONS[c[0]].sources]
-)
+@pytest.mark.parametrize(("action", "status"), [c for c in CASES if c[1] in services.TRANSITIONS[c[0]].sources])
 def test_allowed_transition_moves_the_proposal_and_audits_it(action, status):
     proposal, actor = proposal_in(status)
     events_before = AuditEvent.objects.filter(object_id=str(proposal.pk)).count()
@@ -108,9 +102,7 @@ def test_allowed_transition_moves_the_proposal_and_audits_it(action, status):
     assert event.actor == actor
 
 
-@pytest.mark.parametrize(
-    ("action", "status"), [c for c in CASES if c[1] not in services.TRANSITIONS[c[0]].sources]
-)
+@pytest.mark.parametrize(("action", "status"), [c for c in CASES if c[1] not in services.TRANSITIONS[c[0]].sources])
 def test_refused_transition_says_why_and_changes_nothing(action, status):
     proposal, actor = proposal_in(status)
     events_before = AuditEvent.objects.count()
@@ -188,9 +180,7 @@ def test_decision_needs_a_rationale():
     proposal, actor = proposal_in(S.IN_REVIEW)
 
     with pytest.raises(DomainError, match="reason for the decision"):
-        services.proposal_decide(
-            proposal=proposal, actor=actor, outcome=DecisionOutcome.SHORTLISTED, rationale=" "
-        )
+        services.proposal_decide(proposal=proposal, actor=actor, outcome=DecisionOutcome.SHORTLISTED, rationale=" ")
 
     proposal.refresh_from_db()
     assert proposal.status == S.IN_REVIEW

@@ -1,0 +1,892 @@
+"""The reviewer admin panel for program leads: the RFP, its proposals, their review and decision.
+
+A proposal's `status` is never a form field here: it moves only through rfp.services, which the
+Proposal changelist's actions call. Records that are evidence (submitted versions, attachments,
+reviews, scores, decisions) are read-only.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Q, Sum
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import Truncator
+
+from audit.services import audit_record
+from rfp import services
+from rfp.enums import AssignmentStatus
+from rfp.exceptions import DomainError
+from rfp.models import (
+    SECTOR_DETAIL_MODELS,
+    Addendum,
+    AddendumAcknowledgement,
+    Attachment,
+    Category,
+    Clarification,
+    CommercialTerms,
+    Criterion,
+    DatacenterDetails,
+    Decision,
+    ElectronicsDetails,
+    InformationRequest,
+    Proposal,
+    ProposalVersion,
+    Review,
+    ReviewAssignment,
+    ReviewerConflict,
+    ReviewerProfile,
+    Rfp,
+    RoboticsDetails,
+    Rubric,
+    Score,
+    Sector,
+)
+from suppliers.models import Facility
+
+User = get_user_model()
+
+PROPOSAL_SEARCH_FIELDS = [
+    "reference",
+    "title",
+    "supplier__legal_name",
+    "supplier__dba",
+    "supplier__ein",
+    "supplier__uei",
+    "supplier__cage",
+]
+
+
+def _excerpt(text: str, length: int = 80) -> str:
+    return Truncator(text).chars(length)
+
+
+class ReadOnlyAdminMixin:
+    """Evidence: viewable, never added, changed or deleted from the panel."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+
+
+# --- Sectors, categories, RFPs ---------------------------------------------------------------------------------
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    fields = ["code", "name", "position"]
+    extra = 0
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "abbreviation", "position", "category_count"]
+    search_fields = ["name", "code", "abbreviation"]
+    ordering = ["position", "name"]
+    inlines = [CategoryInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_category_count=Count("categories"))
+
+    @admin.display(description="categories", ordering="_category_count")
+    def category_count(self, obj: Sector) -> int:
+        return obj._category_count
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "sector", "position"]
+    list_filter = ["sector"]
+    search_fields = ["name", "code", "sector__name"]
+    list_select_related = ["sector"]
+
+
+class AddendumInline(admin.StackedInline):
+    model = Addendum
+    fields = [("number", "published_at"), "title", "body"]
+    extra = 0
+
+
+class ClarificationInline(admin.StackedInline):
+    model = Clarification
+    fields = [("supplier", "asked_by", "asked_at"), "question", "answer", ("answered_at", "is_published")]
+    readonly_fields = ["supplier", "asked_by", "asked_at"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("supplier", "asked_by")
+
+
+@admin.register(Rfp)
+class RfpAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "title",
+        "opens_at",
+        "closes_at",
+        "display_time_zone",
+        "rolling_review",
+        "reviewers_per_proposal",
+        "sector_list",
+        "proposal_count",
+    ]
+    list_filter = ["sectors", "rolling_review", "closes_at"]
+    search_fields = ["reference", "title"]
+    date_hierarchy = "closes_at"
+    filter_horizontal = ["sectors"]
+    readonly_fields = ["created_at"]
+    fieldsets = [
+        (None, {"fields": ["reference", "title", "description", "sectors"]}),
+        ("Dates", {"fields": [("opens_at", "closes_at"), "display_time_zone", "created_at"]}),
+        ("Review", {"fields": ["rolling_review", ("reviewers_per_proposal", "review_due_days")]}),
+    ]
+    inlines = [AddendumInline, ClarificationInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_proposal_count=Count("proposals", distinct=True))
+            .prefetch_related("sectors")
+        )
+
+    @admin.display(description="sectors")
+    def sector_list(self, obj: Rfp) -> str:
+        return ", ".join(sector.abbreviation for sector in obj.sectors.all())
+
+    @admin.display(description="proposals", ordering="_proposal_count")
+    def proposal_count(self, obj: Rfp) -> int:
+        return obj._proposal_count
+
+
+@admin.register(Addendum)
+class AddendumAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "rfp_reference", "number", "published_at", "acknowledgement_count"]
+    list_filter = ["rfp", "published_at"]
+    search_fields = ["title", "body", "rfp__reference"]
+    list_select_related = ["rfp"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["rfp"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_ack_count=Count("acknowledgements"))
+
+    @admin.display(description="RFP", ordering="rfp__reference")
+    def rfp_reference(self, obj: Addendum) -> str:
+        return obj.rfp.reference
+
+    @admin.display(description="acknowledgements", ordering="_ack_count")
+    def acknowledgement_count(self, obj: Addendum) -> int:
+        return obj._ack_count
+
+
+@admin.register(AddendumAcknowledgement)
+class AddendumAcknowledgementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A supplier's own acknowledgement: a record the panel shows, never writes."""
+
+    list_display = ["supplier", "addendum", "rfp_reference", "acknowledged_by", "acknowledged_at"]
+    list_filter = ["addendum__rfp"]
+    search_fields = [
+        "supplier__legal_name",
+        "supplier__ein",
+        "supplier__uei",
+        "supplier__cage",
+        "acknowledged_by__email",
+        "addendum__title",
+    ]
+    list_select_related = ["supplier", "addendum__rfp", "acknowledged_by"]
+    date_hierarchy = "acknowledged_at"
+
+    @admin.display(description="RFP", ordering="addendum__rfp__reference")
+    def rfp_reference(self, obj: AddendumAcknowledgement) -> str:
+        return obj.addendum.rfp.reference
+
+
+@admin.register(Clarification)
+class ClarificationAdmin(admin.ModelAdmin):
+    list_display = ["question_excerpt", "rfp_reference", "supplier", "asked_at", "answered_at", "is_published"]
+    list_filter = ["is_published", "rfp", "asked_at"]
+    search_fields = ["question", "answer", "supplier__legal_name", "asked_by__email", "rfp__reference"]
+    list_select_related = ["rfp", "supplier"]
+    date_hierarchy = "asked_at"
+    fields = ["rfp", ("supplier", "asked_by", "asked_at"), "question", "answer", ("answered_at", "is_published")]
+    readonly_fields = ["supplier", "asked_by", "asked_at"]
+    autocomplete_fields = ["rfp"]
+
+    @admin.display(description="question", ordering="question")
+    def question_excerpt(self, obj: Clarification) -> str:
+        return _excerpt(obj.question)
+
+    @admin.display(description="RFP", ordering="rfp__reference")
+    def rfp_reference(self, obj: Clarification) -> str:
+        return obj.rfp.reference
+
+
+# --- Proposals -------------------------------------------------------------------------------------------------
+
+
+class ProposalChildInlineMixin:
+    """Rows whose __str__ names the proposal: fetch it in the same query (and the FKs a read-only row shows)."""
+
+    related = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("proposal", *self.related)
+
+
+class SectorDetailsInline(ProposalChildInlineMixin, admin.StackedInline):
+    """One typed answer set per proposal; ProposalAdmin shows only the one of the proposal's sector."""
+
+    extra = 1
+    max_num = 1
+    min_num = 0
+    can_delete = False
+
+
+class DatacenterDetailsInline(SectorDetailsInline):
+    model = DatacenterDetails
+
+
+class ElectronicsDetailsInline(SectorDetailsInline):
+    model = ElectronicsDetails
+
+
+class RoboticsDetailsInline(SectorDetailsInline):
+    model = RoboticsDetails
+
+
+class CommercialTermsInline(ProposalChildInlineMixin, admin.StackedInline):
+    model = CommercialTerms
+    extra = 1
+    max_num = 1
+    can_delete = False
+    fields = [("unit_price_usd", "total_price_usd", "price_validity_days"), ("payment_terms", "incoterms"), "notes"]
+
+
+class AttachmentInline(ProposalChildInlineMixin, ReadOnlyInline):
+    model = Attachment
+    fields = ["original_name", "kind", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    related = ("uploaded_by",)
+
+    @admin.display(description="size", ordering="size_bytes")
+    def size(self, obj: Attachment) -> str:
+        return filesizeformat(obj.size_bytes)
+
+
+class ProposalVersionInline(ProposalChildInlineMixin, ReadOnlyInline):
+    model = ProposalVersion
+    fields = ["number", "submitted_at", "submitted_by", "sha256"]
+    readonly_fields = fields
+    related = ("submitted_by",)
+
+
+class InformationRequestInline(ProposalChildInlineMixin, ReadOnlyInline):
+    """Requests are made with the service (the proposal's status moves with them), so they are shown here."""
+
+    model = InformationRequest
+    fields = ["question", "requested_by", "requested_at", "response", "responded_by", "responded_at"]
+    readonly_fields = fields
+    related = ("requested_by", "responded_by")
+
+
+class ReviewAssignmentInline(ProposalChildInlineMixin, admin.TabularInline):
+    model = ReviewAssignment
+    fields = [
+        "reviewer",
+        "status",
+        "assigned_at",
+        "due_at",
+        "released_at",
+        "conflict_declaration",
+        "conflict_declared_at",
+    ]
+    readonly_fields = ["conflict_declaration", "conflict_declared_at"]
+    autocomplete_fields = ["reviewer"]
+    extra = 0
+    show_change_link = True
+    related = ("reviewer",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "reviewer":
+            kwargs["queryset"] = User.objects.filter(buyer_role=User.BuyerRole.REVIEWER)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class DecisionInline(ProposalChildInlineMixin, ReadOnlyAdminMixin, admin.StackedInline):
+    model = Decision
+    fields = [("outcome", "decided_by", "decided_at"), "rationale"]
+    readonly_fields = ["outcome", "decided_by", "decided_at", "rationale"]
+    extra = 0
+    max_num = 0
+    can_delete = False
+    related = ("decided_by",)
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "title",
+        "supplier",
+        "sector",
+        "rfp_reference",
+        "status",
+        "version",
+        "submitted_at",
+        "queued_at",
+        "open_assignments",
+        "decided_at",
+    ]
+    list_filter = ["status", "sector", "rfp", "supplier__hq_state", "submitted_at"]
+    search_fields = PROPOSAL_SEARCH_FIELDS
+    list_select_related = ["rfp", "sector", "supplier"]
+    date_hierarchy = "submitted_at"
+    # PostgreSQL puts NULLs first in a descending sort: drafts (never submitted) go last here.
+    ordering = [F("submitted_at").desc(nulls_last=True), "-created_at"]
+    readonly_fields = [
+        "reference",
+        "rfp",
+        "supplier",
+        "sector",
+        "status",
+        "version",
+        "submitted_at",
+        "queued_at",
+        "decided_at",
+        "withdrawn_at",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["reference", ("rfp", "supplier", "sector"), ("status", "version"), "title"]}),
+        (
+            "Dates",
+            {"fields": [("submitted_at", "queued_at"), ("decided_at", "withdrawn_at"), ("created_at", "updated_at")]},
+        ),
+        ("Offer", {"fields": ["categories", "facilities", "technical_narrative"]}),
+        (
+            "Capacity and content",
+            {
+                "fields": [
+                    ("annual_capacity_units", "lead_time_weeks"),
+                    "capacity_ramp",
+                    ("domestic_content_pct", "site_power_mw"),
+                    "countries_of_origin",
+                    "sub_suppliers",
+                ]
+            },
+        ),
+        ("Workforce", {"fields": [("electricians", "machinists", "technicians", "assemblers", "engineers")]}),
+    ]
+    filter_horizontal = ["categories", "facilities"]
+    inlines = [
+        DatacenterDetailsInline,
+        ElectronicsDetailsInline,
+        RoboticsDetailsInline,
+        CommercialTermsInline,
+        AttachmentInline,
+        ProposalVersionInline,
+        InformationRequestInline,
+        ReviewAssignmentInline,
+        DecisionInline,
+    ]
+    actions = ["start_review", "withdraw"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("rfp", "sector", "supplier")
+            .annotate(_open_assignments=Count("assignments", filter=~Q(assignments__status=AssignmentStatus.RELEASED)))
+        )
+
+    @admin.display(description="RFP", ordering="rfp__reference")
+    def rfp_reference(self, obj: Proposal) -> str:
+        return obj.rfp.reference
+
+    @admin.display(description="reviewers", ordering="_open_assignments")
+    def open_assignments(self, obj: Proposal) -> int:
+        return obj._open_assignments
+
+    # Proposals are made by suppliers through rfp.services (reference, typed details, audit); they are
+    # withdrawn, never deleted, so their submitted versions and audit trail stay whole.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        # Belt and braces: whatever a subclass or a future edit does, `status` stays out of the form.
+        return readonly if "status" in readonly else [*readonly, "status"]
+
+    def get_inline_instances(self, request, obj=None):
+        own_model = SECTOR_DETAIL_MODELS.get(obj.sector.code) if obj is not None else None
+        detail_models = set(SECTOR_DETAIL_MODELS.values())
+        return [
+            inline
+            for inline in super().get_inline_instances(request, obj)
+            if inline.model not in detail_models or inline.model is own_model
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        fields = form.base_fields
+        if "categories" in fields:
+            categories = Category.objects.select_related("sector")
+            fields["categories"].queryset = categories.filter(sector_id=obj.sector_id) if obj else categories
+        if "facilities" in fields:
+            facilities = Facility.objects.all()
+            fields["facilities"].queryset = facilities.filter(supplier_id=obj.supplier_id) if obj else facilities
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            return
+        changed = list(form.changed_data)
+        for formset in formsets:
+            if any(inline_form.has_changed() for inline_form in formset.forms):
+                changed.append(formset.prefix)
+        if changed:
+            audit_record(
+                action="proposal.edited_in_panel",
+                target=form.instance,
+                actor=request.user,
+                summary=f"{form.instance.reference} edited in the review panel",
+                data={"changed": sorted(changed)},
+            )
+
+    def _run_service(self, request, queryset, *, service, done: str, **arguments) -> None:
+        succeeded = 0
+        for proposal in queryset.order_by("pk"):
+            try:
+                service(proposal=proposal, actor=request.user, **arguments)
+            except DomainError as error:
+                self.message_user(request, error.message, level=messages.ERROR)
+            else:
+                succeeded += 1
+        if succeeded:
+            noun = "proposal" if succeeded == 1 else "proposals"
+            self.message_user(request, f"{done} {succeeded} {noun}.", level=messages.SUCCESS)
+
+    @admin.action(description="Start review", permissions=["change"])
+    def start_review(self, request, queryset):
+        self._run_service(request, queryset, service=services.proposal_start_review, done="Started the review of")
+
+    @admin.action(description="Withdraw", permissions=["change"])
+    def withdraw(self, request, queryset):
+        self._run_service(
+            request,
+            queryset,
+            service=services.proposal_withdraw,
+            done="Withdrew",
+            reason=f"Withdrawn in the review panel by {request.user.email}.",
+        )
+
+
+@admin.register(CommercialTerms)
+class CommercialTermsAdmin(admin.ModelAdmin):
+    """One row per proposal, made with it; edited here or in the proposal's page."""
+
+    list_display = [
+        "proposal",
+        "supplier",
+        "unit_price_usd",
+        "total_price_usd",
+        "price_validity_days",
+        "payment_terms",
+        "incoterms",
+    ]
+    list_filter = ["proposal__sector", "proposal__rfp", "incoterms"]
+    search_fields = [f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS]
+    list_select_related = ["proposal__supplier"]
+    readonly_fields = ["proposal"]
+
+    @admin.display(description="supplier", ordering="proposal__supplier__legal_name")
+    def supplier(self, obj: CommercialTerms):
+        return obj.proposal.supplier
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SectorDetailsAdmin(admin.ModelAdmin):
+    """A proposal's typed answers: one row, made with the proposal; edited here or in the proposal's page."""
+
+    search_fields = [f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS]
+    list_select_related = ["proposal__supplier", "proposal__rfp"]
+    readonly_fields = ["proposal"]
+
+    @admin.display(description="supplier", ordering="proposal__supplier__legal_name")
+    def supplier(self, obj):
+        return obj.proposal.supplier
+
+    @admin.display(description="status", ordering="proposal__status")
+    def proposal_status(self, obj) -> str:
+        return obj.proposal.get_status_display()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DatacenterDetails)
+class DatacenterDetailsAdmin(SectorDetailsAdmin):
+    list_display = [
+        "proposal",
+        "supplier",
+        "proposal_status",
+        "rack_power_density_kw",
+        "cooling_type",
+        "cooling_capacity_kw",
+        "power_per_unit_kw",
+        "annual_units",
+    ]
+    list_filter = ["cooling_type", "proposal__status", "proposal__rfp"]
+
+
+@admin.register(ElectronicsDetails)
+class ElectronicsDetailsAdmin(SectorDetailsAdmin):
+    list_display = [
+        "proposal",
+        "supplier",
+        "proposal_status",
+        "smt_lines",
+        "placements_per_hour",
+        "final_assembly_units_per_month",
+        "ipc_class",
+    ]
+    list_filter = ["ipc_class", "proposal__status", "proposal__rfp"]
+
+
+@admin.register(RoboticsDetails)
+class RoboticsDetailsAdmin(SectorDetailsAdmin):
+    list_display = [
+        "proposal",
+        "supplier",
+        "proposal_status",
+        "component_type",
+        "rated_torque_nm",
+        "peak_torque_nm",
+        "gear_ratio",
+        "power_device_technology",
+        "magnet_country_of_origin",
+    ]
+    list_filter = ["component_type", "power_device_technology", "proposal__status", "proposal__rfp"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["original_name", "proposal", "kind", "content_type", "size", "uploaded_by", "uploaded_at"]
+    list_filter = ["kind", "content_type", "proposal__sector"]
+    search_fields = ["original_name", "sha256", "uploaded_by__email"] + [
+        f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS
+    ]
+    list_select_related = ["proposal", "uploaded_by"]
+    date_hierarchy = "uploaded_at"
+    # Not `file`: private storage has no served URL, so the panel shows what was uploaded, not a link.
+    fields = ["proposal", "kind", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description="size", ordering="size_bytes")
+    def size(self, obj: Attachment) -> str:
+        return filesizeformat(obj.size_bytes)
+
+
+@admin.register(ProposalVersion)
+class ProposalVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["proposal", "number", "submitted_at", "submitted_by", "sha256"]
+    list_filter = ["proposal__sector", "proposal__rfp", "submitted_at"]
+    search_fields = ["sha256", "submitted_by__email"] + [f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS]
+    list_select_related = ["proposal", "submitted_by"]
+    date_hierarchy = "submitted_at"
+    fields = ["proposal", "number", "submitted_at", "submitted_by", "sha256", "snapshot"]
+    readonly_fields = fields
+
+
+@admin.register(InformationRequest)
+class InformationRequestAdmin(admin.ModelAdmin):
+    """Requests are made with rfp.services.proposal_request_information, answered by the supplier's resubmit."""
+
+    list_display = ["proposal", "question_excerpt", "requested_by", "requested_at", "answered", "responded_at"]
+    list_filter = ["requested_at", "responded_at", "proposal__sector", "proposal__status"]
+    search_fields = ["question", "response", "requested_by__email"] + [
+        f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS
+    ]
+    list_select_related = ["proposal", "requested_by"]
+    date_hierarchy = "requested_at"
+    fields = ["proposal", "question", ("requested_by", "requested_at"), "response", ("responded_by", "responded_at")]
+    readonly_fields = ["proposal", "requested_by", "requested_at", "response", "responded_by", "responded_at"]
+
+    @admin.display(description="question", ordering="question")
+    def question_excerpt(self, obj: InformationRequest) -> str:
+        return _excerpt(obj.question)
+
+    @admin.display(description="answered", boolean=True, ordering="responded_at")
+    def answered(self, obj: InformationRequest) -> bool:
+        return obj.responded_at is not None
+
+    def has_add_permission(self, request):
+        return False
+
+
+# --- Reviewers, rubrics, reviews -------------------------------------------------------------------------------
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "user_email", "sector_list", "max_open_assignments", "open_assignments", "is_active"]
+    list_filter = ["is_active", "sectors"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["sectors"]
+
+    def get_queryset(self, request):
+        open_assignments = Count(
+            "user__review_assignments", filter=Q(user__review_assignments__status=AssignmentStatus.ASSIGNED)
+        )
+        return super().get_queryset(request).annotate(_open=open_assignments).prefetch_related("sectors")
+
+    @admin.display(description="email", ordering="user__email")
+    def user_email(self, obj: ReviewerProfile) -> str:
+        return obj.user.email
+
+    @admin.display(description="sectors")
+    def sector_list(self, obj: ReviewerProfile) -> str:
+        return ", ".join(sector.abbreviation for sector in obj.sectors.all())
+
+    @admin.display(description="open assignments", ordering="_open")
+    def open_assignments(self, obj: ReviewerProfile) -> int:
+        return obj._open
+
+
+@admin.register(ReviewerConflict)
+class ReviewerConflictAdmin(admin.ModelAdmin):
+    list_display = ["reviewer", "supplier", "reason_excerpt", "declared_at"]
+    search_fields = [
+        "reviewer__email",
+        "reviewer__full_name",
+        "supplier__legal_name",
+        "supplier__ein",
+        "supplier__uei",
+        "supplier__cage",
+    ]
+    list_select_related = ["reviewer", "supplier"]
+    autocomplete_fields = ["reviewer", "supplier"]
+    date_hierarchy = "declared_at"
+    readonly_fields = ["declared_at"]
+
+    @admin.display(description="reason")
+    def reason_excerpt(self, obj: ReviewerConflict) -> str:
+        return _excerpt(obj.reason)
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    fields = ["position", "code", "name", "weight", "max_score", "guidance"]
+    extra = 0
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ["name", "sector", "rfp", "criterion_count", "total_weight"]
+    list_filter = ["sector", "rfp"]
+    search_fields = ["name", "rfp__reference"]
+    list_select_related = ["sector", "rfp"]
+    inlines = [CriterionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_criteria=Count("criteria"), _weight=Sum("criteria__weight"))
+
+    @admin.display(description="criteria", ordering="_criteria")
+    def criterion_count(self, obj: Rubric) -> int:
+        return obj._criteria
+
+    @admin.display(description="total weight", ordering="_weight")
+    def total_weight(self, obj: Rubric):
+        return obj._weight
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "rubric", "weight", "max_score", "position"]
+    list_filter = ["rubric__sector", "rubric"]
+    search_fields = ["name", "code", "rubric__name"]
+    list_select_related = ["rubric"]
+
+
+class ReviewInline(ReadOnlyAdminMixin, admin.StackedInline):
+    model = Review
+    fields = [("recommendation", "weighted_score", "submitted_at"), "rubric", "comments"]
+    readonly_fields = ["recommendation", "weighted_score", "submitted_at", "rubric", "comments"]
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("rubric", "assignment__proposal", "assignment__reviewer")
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(admin.ModelAdmin):
+    list_display = [
+        "proposal",
+        "supplier",
+        "reviewer",
+        "status",
+        "assigned_at",
+        "due_at",
+        "conflict_declaration",
+        "released_at",
+    ]
+    list_filter = ["status", "conflict_declaration", "proposal__sector", "proposal__rfp", "due_at"]
+    search_fields = ["reviewer__email", "reviewer__full_name"] + [
+        f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS
+    ]
+    list_select_related = ["proposal__supplier", "reviewer"]
+    date_hierarchy = "assigned_at"
+    autocomplete_fields = ["proposal", "reviewer"]
+    fields = [
+        ("proposal", "reviewer"),
+        ("status", "assigned_at", "due_at", "released_at"),
+        ("conflict_declaration", "conflict_declared_at"),
+        "conflict_note",
+    ]
+    readonly_fields = ["conflict_declaration", "conflict_declared_at", "conflict_note"]
+    inlines = [ReviewInline]
+
+    @admin.display(description="supplier", ordering="proposal__supplier__legal_name")
+    def supplier(self, obj: ReviewAssignment):
+        return obj.proposal.supplier
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "reviewer":
+            kwargs["queryset"] = User.objects.filter(buyer_role=User.BuyerRole.REVIEWER)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScoreInline(ReadOnlyInline):
+    model = Score
+    fields = ["criterion", "value", "max_score", "comment"]
+    readonly_fields = fields
+    show_change_link = False
+
+    @admin.display(description="out of")
+    def max_score(self, obj: Score) -> int:
+        return obj.criterion.max_score
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion")
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "proposal_reference",
+        "supplier",
+        "reviewer",
+        "recommendation",
+        "weighted_score",
+        "rubric",
+        "submitted_at",
+    ]
+    list_filter = ["recommendation", "assignment__proposal__sector", "assignment__proposal__rfp", "submitted_at"]
+    search_fields = ["assignment__reviewer__email", "assignment__reviewer__full_name", "comments"] + [
+        f"assignment__proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS
+    ]
+    list_select_related = ["assignment__proposal__supplier", "assignment__reviewer", "rubric"]
+    date_hierarchy = "submitted_at"
+    fields = ["assignment", "rubric", ("recommendation", "weighted_score", "submitted_at"), "comments"]
+    readonly_fields = ["assignment", "rubric", "recommendation", "weighted_score", "submitted_at", "comments"]
+    inlines = [ScoreInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("assignment__proposal__supplier", "assignment__reviewer", "rubric")
+        )
+
+    @admin.display(description="proposal", ordering="assignment__proposal__reference")
+    def proposal_reference(self, obj: Review) -> str:
+        return obj.assignment.proposal.reference
+
+    @admin.display(description="supplier", ordering="assignment__proposal__supplier__legal_name")
+    def supplier(self, obj: Review):
+        return obj.assignment.proposal.supplier
+
+    @admin.display(description="reviewer", ordering="assignment__reviewer__email")
+    def reviewer(self, obj: Review):
+        return obj.assignment.reviewer
+
+
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["proposal_reference", "reviewer", "criterion_name", "value", "out_of"]
+    list_filter = ["criterion__rubric__sector", "criterion__rubric"]
+    search_fields = ["criterion__name", "comment", "review__assignment__reviewer__email"] + [
+        f"review__assignment__proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS
+    ]
+    list_select_related = ["review__assignment__proposal", "review__assignment__reviewer", "criterion"]
+    fields = ["review", "criterion", "value", "comment"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("review__assignment__proposal", "review__assignment__reviewer", "criterion")
+        )
+
+    @admin.display(description="proposal", ordering="review__assignment__proposal__reference")
+    def proposal_reference(self, obj: Score) -> str:
+        return obj.review.assignment.proposal.reference
+
+    @admin.display(description="reviewer", ordering="review__assignment__reviewer__email")
+    def reviewer(self, obj: Score):
+        return obj.review.assignment.reviewer
+
+    @admin.display(description="criterion", ordering="criterion__name")
+    def criterion_name(self, obj: Score) -> str:
+        return obj.criterion.name
+
+    @admin.display(description="out of", ordering="criterion__max_score")
+    def out_of(self, obj: Score) -> int:
+        return obj.criterion.max_score
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Decisions are made with rfp.services.proposal_decide; the record is read-only."""
+
+    list_display = ["proposal", "supplier", "outcome", "decided_by", "decided_at"]
+    list_filter = ["outcome", "proposal__sector", "proposal__rfp", "decided_at"]
+    search_fields = ["rationale", "decided_by__email"] + [f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS]
+    list_select_related = ["proposal__supplier", "decided_by"]
+    date_hierarchy = "decided_at"
+    fields = ["proposal", "outcome", "rationale", "decided_by", "decided_at"]
+    readonly_fields = fields
+
+    @admin.display(description="supplier", ordering="proposal__supplier__legal_name")
+    def supplier(self, obj: Decision):
+        return obj.proposal.supplier
