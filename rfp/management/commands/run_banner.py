@@ -9,7 +9,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args, port: int, **options):
-        from rfp.management.commands.seed_demo import DEMO_PASSWORD, demo_logins
+        from rfp.management.commands.seed_demo import demo_logins_table
 
         base = f"http://127.0.0.1:{port}"
         database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
@@ -23,8 +23,7 @@ class Command(BaseCommand):
             f"  Readiness         {base}/readyz",
             f"  Database: {database}; broker: {broker}; mail is written to {settings.EMAIL_FILE_PATH}",
             "",
-            f"Demo logins (password for all: {DEMO_PASSWORD}):",
-            *(f"  {role:<28} {email}" for role, email in demo_logins()),
+            demo_logins_table(),
             "",
         ]
         self.stdout.write("\n".join(lines))

@@ -1101,13 +1101,26 @@ def _set_m2m(tally: _Tally, label: str, manager, wanted: list[models.Model]) -> 
         tally.note(label, created=not present, updated=bool(present))
 
 
+def demo_logins_table() -> str:
+    logins = demo_logins()
+    role_width = max(len(role) for role, _ in logins)
+    lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
+    lines += [f"  {role:<{role_width}}  {email}" for role, email in logins]
+    return "\n".join(lines)
+
+
 class Command(BaseCommand):
     help = (
         "Load demo data: the closed 2026 round, an open continuation round, suppliers, reviewers, a program "
         "lead and proposals in every status. Safe to run again: existing demo rows are kept, never duplicated."
     )
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-logins", action="store_true", help="Leave out the table of demo logins (make run prints it)."
+        )
+
+    def handle(self, *args, no_logins: bool = False, **options) -> None:
         tally = _Tally()
         with transaction.atomic():
             users = self._people(tally)
@@ -1115,6 +1128,9 @@ class Command(BaseCommand):
             rfps = self._rounds(tally, users, suppliers)
             self._proposals(tally, users, suppliers, rfps)
         self._report(tally, rfps)
+        if not no_logins:
+            self.stdout.write("")
+            self.stdout.write(demo_logins_table())
 
     # People ------------------------------------------------------------------------------------------------
 
@@ -1343,11 +1359,4 @@ class Command(BaseCommand):
                 if counts[status]
             )
             out.write(f"{rfp.reference} (closes {local_close:%Y-%m-%d %H:%M:%S %Z}): {statuses or 'no proposals'}")
-        out.write("")
-        out.write("Demo logins (one password for all):")
-        logins = demo_logins()
-        role_width = max(len(role) for role, _ in logins)
-        email_width = max(len(email) for _, email in logins)
-        out.write(f"  {'Role':<{role_width}}  {'Email':<{email_width}}  Password")
-        for role, email in logins:
-            out.write(f"  {role:<{role_width}}  {email:<{email_width}}  {DEMO_PASSWORD}")
+
