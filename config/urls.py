@@ -13,6 +13,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("panel/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("accounts/", include("allauth.urls")),
     path("", include("portal.urls")),
 ]
 

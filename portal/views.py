@@ -1,9 +1,24 @@
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from rfp.selectors import rfp_list_open
+from portal.access import supplier_access
+from rfp.selectors import proposal_list_for_supplier, rfp_list_open
 
 
 def home(request):
     now = timezone.now()
     return render(request, "portal/home.html", {"open_rfps": rfp_list_open(now=now), "now": now})
+
+
+@login_required
+def dashboard(request):
+    """The signed-in supplier's start page: open rounds with their countdown, the company's proposals."""
+    now = timezone.now()
+    access = supplier_access(request)
+    proposals = proposal_list_for_supplier(supplier=access.supplier) if access else []
+    return render(
+        request,
+        "portal/dashboard.html",
+        {"access": access, "open_rfps": rfp_list_open(now=now), "proposals": proposals, "now": now},
+    )

@@ -45,6 +45,7 @@ class AttachmentKind(models.TextChoices):
     CERTIFICATE = "certificate", "Certificate"
     FINANCIAL = "financial", "Financial statement"
     DRAWING = "drawing", "Drawing or datasheet"
+    INFORMATION_RESPONSE = "information_response", "Answer to a request for information"
     OTHER = "other", "Other"
 
 

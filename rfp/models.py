@@ -159,7 +159,12 @@ class Proposal(WorkforceByTrade):
     categories = models.ManyToManyField(Category, related_name="proposals", blank=True)
     facilities = models.ManyToManyField(Facility, related_name="proposals", blank=True)
     technical_narrative = models.TextField(blank=True)
-    annual_capacity_units = models.PositiveBigIntegerField("US capacity (units per year)", null=True, blank=True)
+    current_annual_capacity_units = models.PositiveBigIntegerField(
+        "current US capacity (units per year)", null=True, blank=True
+    )
+    annual_capacity_units = models.PositiveBigIntegerField(
+        "proposed US capacity (units per year)", null=True, blank=True
+    )
     capacity_ramp = models.TextField("capacity ramp", blank=True, help_text="Units per quarter as capacity grows.")
     lead_time_weeks = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(260)]
@@ -184,6 +189,25 @@ class Proposal(WorkforceByTrade):
         validators=[MinValueValidator(Decimal(0))],
     )
     sub_suppliers = models.JSONField(default=list, blank=True, help_text="Names of declared sub-suppliers.")
+    # What the supplier asks of the buyer in return.
+    asks_offtake_units = models.PositiveBigIntegerField("offtake commitment asked (units)", null=True, blank=True)
+    asks_co_investment_usd = models.DecimalField(
+        "co-investment asked (USD)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    asks_prepayment_pct = models.DecimalField(
+        "prepayment asked (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    asks_notes = models.TextField("other asks of the buyer", blank=True)
     version = models.PositiveIntegerField(default=0, help_text="Number of the latest submitted version.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -344,11 +368,21 @@ SECTOR_DETAIL_MODELS: dict[str, type[models.Model]] = {
 
 
 def attachment_upload_to(instance: "Attachment", filename: str) -> str:
-    return f"attachments/{instance.proposal_id}/{instance.sha256[:2]}/{instance.sha256}"
+    from suppliers.uploads import random_storage_name
+
+    return random_storage_name(f"attachments/{instance.proposal_id}")
 
 
 class Attachment(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    information_request = models.ForeignKey(
+        "InformationRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+        help_text="Set when the file answers a reviewers' request for information.",
+    )
     kind = models.CharField(max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.TECHNICAL)
     file = models.FileField(upload_to=attachment_upload_to, storage=private_storage)
     original_name = models.CharField(max_length=255)

@@ -52,3 +52,12 @@ def proposal_missing_answers(*, proposal: Proposal) -> list[str]:
 
 def proposal_list_for_supplier(*, supplier) -> QuerySet[Proposal]:
     return Proposal.objects.filter(supplier=supplier).select_related("rfp", "sector").order_by("-created_at")
+
+
+def proposal_for_supplier(*, supplier, reference: str) -> Proposal:
+    """One of the supplier's own proposals; anyone else's is a 404, never a hint that it exists."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Proposal.objects.select_related("rfp", "sector", "supplier"), supplier=supplier, reference=reference
+    )

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 
-from suppliers.models import Certification, Facility, Supplier, SupplierMember
+from suppliers.models import Certification, Facility, Invitation, Supplier, SupplierMember
 
 
 def _document_name(certification: Certification) -> str:
@@ -215,3 +215,18 @@ class CertificationAdmin(admin.ModelAdmin):
         if obj is not None and "facility" in form.base_fields:
             form.base_fields["facility"].queryset = Facility.objects.filter(supplier_id=obj.supplier_id)
         return form
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are sent and accepted in the portal; the panel shows them and can revoke one by editing."""
+
+    list_display = ["email", "supplier", "role", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter), ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "supplier__legal_name", "invited_by__email"]
+    list_select_related = ["supplier", "invited_by"]
+    readonly_fields = ["supplier", "email", "role", "token", "invited_by", "created_at", "accepted_at", "accepted_by"]
+    exclude: list[str] = []
+
+    def has_add_permission(self, request):
+        return False

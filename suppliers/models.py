@@ -86,6 +86,39 @@ class SupplierMember(models.Model):
         return self.role in (MemberRole.OWNER, MemberRole.EDITOR)
 
 
+class Invitation(models.Model):
+    """An owner's invitation for a colleague to join the company's team with a role."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=MemberRole.choices, default=MemberRole.EDITOR)
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "email"],
+                condition=Q(accepted_at=None, revoked_at=None),
+                name="one_open_invitation_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} invited to {self.supplier} as {self.get_role_display()}"
+
+    def is_open_at(self, moment) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and moment < self.expires_at
+
+
 class Facility(WorkforceByTrade):
     """A US site where the supplier makes or will make what it proposes."""
 
@@ -116,7 +149,9 @@ class Facility(WorkforceByTrade):
 
 
 def certificate_upload_to(instance: "Certification", filename: str) -> str:
-    return f"certificates/{instance.supplier_id}/{filename}"
+    from suppliers.uploads import random_storage_name
+
+    return random_storage_name(f"certificates/{instance.supplier_id}")
 
 
 class Certification(models.Model):

@@ -43,7 +43,7 @@ from rfp.services import (
 )
 from suppliers.enums import CertificationKind
 from suppliers.factories import FacilityFactory, SupplierFactory, SupplierMemberFactory
-from suppliers.models import Certification
+from suppliers.models import Certification, Invitation
 
 PANEL_APPS = ("accounts", "audit", "jobs", "suppliers", "rfp")
 PANEL_MODELS = [model for label in PANEL_APPS for model in apps.get_app_config(label).get_models()]
@@ -89,6 +89,13 @@ def _make_everything(lead) -> Proposal:
         issued_by="Registrar Inc.",
         expires_on=now.date() + timedelta(days=365),
         document="certificates/1/iso9001.pdf",
+    )
+    Invitation.objects.create(
+        supplier=supplier,
+        email="colleague@example-manufacturer.com",
+        token="t" * 40,
+        invited_by=person,
+        expires_at=now + timedelta(days=7),
     )
     proposal = proposal_submit(proposal=draft_proposal(supplier=supplier, actor=person), actor=person)
     Attachment.objects.create(

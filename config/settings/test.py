@@ -24,3 +24,5 @@ CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(
     socket_timeout=CELERY_BROKER_SOCKET_TIMEOUT,
     connect_timeout=CELERY_BROKER_CONNECTION_TIMEOUT,
 )
+# Rate-limit counters must not outlive a test run.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

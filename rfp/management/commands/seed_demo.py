@@ -1033,15 +1033,15 @@ def demo_logins() -> list[tuple[str, str]]:
 @contextmanager
 def _clock_at(moment: datetime) -> Iterator[None]:
     """Demo seeder only: run the services as if at `moment` (a second passes per reading), so history on a
-    closed round is written while it was open. Both names below are django.utils.timezone, so this moves the
-    process's clock (auto_now fields included) until the block ends."""
+    closed round is written while it was open. This moves the process's clock (auto_now fields included) until
+    the block ends."""
     start = moment.astimezone(UTC)
     ticks = itertools.count()
 
     def now() -> datetime:
         return start + timedelta(seconds=next(ticks))
 
-    with mock.patch("rfp.services.timezone.now", new=now), mock.patch("audit.services.timezone.now", new=now):
+    with mock.patch("django.utils.timezone.now", new=now):
         yield
 
 
@@ -1359,4 +1359,3 @@ class Command(BaseCommand):
                 if counts[status]
             )
             out.write(f"{rfp.reference} (closes {local_close:%Y-%m-%d %H:%M:%S %Z}): {statuses or 'no proposals'}")
-

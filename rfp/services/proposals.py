@@ -72,7 +72,7 @@ def _check_transition(proposal: Proposal, action: str) -> Transition:
     return transition
 
 
-def _ensure_rfp_open(rfp: Rfp, *, now, doing: str) -> None:
+def rfp_ensure_open(rfp: Rfp, *, now, doing: str) -> None:
     if now < rfp.opens_at:
         local = timezone.localtime(rfp.opens_at, rfp.tz)
         raise DeadlinePassed(
@@ -176,7 +176,7 @@ def _record_version(proposal: Proposal, *, actor, now) -> ProposalVersion:
 @transaction.atomic
 def proposal_create(*, rfp: Rfp, supplier: Supplier, sector: Sector, actor, title: str) -> Proposal:
     now = timezone.now()
-    _ensure_rfp_open(rfp, now=now, doing="start a proposal")
+    rfp_ensure_open(rfp, now=now, doing="start a proposal")
     if not rfp.sectors.filter(pk=sector.pk).exists():
         raise DomainError(f"{rfp.reference} does not ask for {sector.name} proposals.", code="sector_not_in_rfp")
     if Proposal.objects.filter(rfp=rfp, supplier=supplier, sector=sector).exists():
@@ -218,7 +218,7 @@ def proposal_update(
             code="not_editable",
         )
     if proposal.status == S.DRAFT:
-        _ensure_rfp_open(proposal.rfp, now=timezone.now(), doing="edit this proposal")
+        rfp_ensure_open(proposal.rfp, now=timezone.now(), doing="edit this proposal")
     for name, value in (fields or {}).items():
         setattr(proposal, name, value)
     proposal.full_clean()
@@ -274,7 +274,7 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
     proposal = _locked(proposal)
     transition = _check_transition(proposal, "submit")
     now = timezone.now()
-    _ensure_rfp_open(proposal.rfp, now=now, doing="submit proposals")
+    rfp_ensure_open(proposal.rfp, now=now, doing="submit proposals")
     missing = proposal_missing_answers(proposal=proposal)
     if missing:
         raise ProposalIncomplete(
