@@ -209,3 +209,12 @@ def test_a_demo_user_can_submit_the_ready_draft_and_a_reseed_leaves_it(seeded):
     assert draft.status == ProposalStatus.SUBMITTED
     assert _row_counts() == counts
     assert "Nothing new" in output
+
+
+def test_demo_supplier_signs_in_through_the_portal_login(seeded, client):
+    response = client.post(
+        "/accounts/login/", {"login": "owner@lonestarrack.example", "password": DEMO_PASSWORD}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == "/portal/"
+    assert "Lone Star Rack Systems" in response.content.decode()
