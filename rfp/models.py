@@ -20,6 +20,7 @@ from rfp.enums import (
     RoboticsComponent,
 )
 from suppliers.models import Facility, Supplier, WorkforceByTrade, private_storage
+from suppliers.validators import validate_country_code, validate_country_codes
 
 
 def validate_time_zone(value: str) -> None:
@@ -178,7 +179,10 @@ class Proposal(WorkforceByTrade):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
     countries_of_origin = models.JSONField(
-        default=list, blank=True, help_text="ISO 3166 alpha-2 codes of imported content."
+        default=list,
+        blank=True,
+        validators=[validate_country_codes],
+        help_text="ISO 3166 alpha-2 codes of imported content.",
     )
     site_power_mw = models.DecimalField(
         "site power needed (MW)",
@@ -345,7 +349,9 @@ class RoboticsDetails(models.Model):
         validators=[MinValueValidator(Decimal(1))],
     )
     power_device_technology = models.CharField(max_length=12, choices=PowerDeviceTechnology.choices, blank=True)
-    magnet_country_of_origin = models.CharField(max_length=2, blank=True, help_text="ISO 3166 alpha-2 code, e.g. US.")
+    magnet_country_of_origin = models.CharField(
+        max_length=2, blank=True, validators=[validate_country_code], help_text="ISO 3166 alpha-2 code, e.g. US."
+    )
 
     class Meta:
         verbose_name = "robotics details"

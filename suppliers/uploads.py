@@ -104,7 +104,10 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> Check
     head = upload.read(8192)
     upload.seek(0)
     guess = filetype.guess(head)
-    detected = {"pdf": "pdf", "png": "png", "jpg": "jpeg", "zip": "zip"}.get(guess.extension if guess else "")
+    # filetype names some Office files docx/xlsx outright: every ZIP goes through the same OOXML and bomb checks.
+    detected = {"pdf": "pdf", "png": "png", "jpg": "jpeg", "zip": "zip", "docx": "zip", "xlsx": "zip"}.get(
+        guess.extension if guess else ""
+    )
     if detected == "zip":
         detected = _ooxml_kind(upload, name)
     if detected is None:

@@ -6,6 +6,8 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 
+pytest_plugins = ["tests.support.browser"]
+
 
 def _reachable(host: str, port: int) -> str | None:
     try:
@@ -47,3 +49,13 @@ def pytest_sessionstart(session):
             + ". Start the service (see README, 'Services') or set DATABASE_URL / REDIS_URL.",
             returncode=3,
         )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (failed logins) and other cached state never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

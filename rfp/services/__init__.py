@@ -1,5 +1,12 @@
 """Writes of the rfp app, one module per area; import them from here: `from rfp import services`."""
 
+from rfp.services.attachments import (
+    attachment_add,
+    attachment_change_refusal,
+    attachment_delete,
+    attachment_delete_refusal,
+)
+from rfp.services.communications import addendum_acknowledge, clarification_ask
 from rfp.services.proposals import (
     EDITABLE_STATUSES,
     QUEUE_TASK,
@@ -16,19 +23,33 @@ from rfp.services.proposals import (
     proposal_withdraw,
     rfp_ensure_open,
 )
+from rfp.services.receipts import (
+    proposal_receipt_send,
+    proposal_resubmit_with_receipt,
+    proposal_submit_with_receipt,
+)
 
 __all__ = [
     "EDITABLE_STATUSES",
     "QUEUE_TASK",
     "TRANSITIONS",
+    "addendum_acknowledge",
+    "attachment_add",
+    "attachment_change_refusal",
+    "attachment_delete",
+    "attachment_delete_refusal",
+    "clarification_ask",
     "proposal_create",
     "proposal_decide",
+    "proposal_receipt_send",
     "proposal_record_queue_entry",
     "proposal_request_information",
     "proposal_resubmit",
+    "proposal_resubmit_with_receipt",
     "proposal_snapshot",
     "proposal_start_review",
     "proposal_submit",
+    "proposal_submit_with_receipt",
     "proposal_update",
     "proposal_withdraw",
     "rfp_ensure_open",

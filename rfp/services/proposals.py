@@ -29,7 +29,7 @@ from rfp.models import (
     Rfp,
     Sector,
 )
-from rfp.selectors import proposal_missing_answers, proposal_sector_details
+from rfp.selectors import proposal_missing_answers, proposal_sector_details, proposal_unacknowledged_addenda
 from suppliers.models import WORKFORCE_TRADES, Facility, Supplier
 
 S = ProposalStatus
@@ -87,6 +87,24 @@ def rfp_ensure_open(rfp: Rfp, *, now, doing: str) -> None:
         )
 
 
+def _addenda_names(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"addendum {numbers[0]}"
+    listed = ", ".join(str(number) for number in numbers[:-1])
+    return f"addenda {listed} and {numbers[-1]}"
+
+
+def _ensure_addenda_acknowledged(proposal: Proposal, *, now) -> None:
+    unacknowledged = proposal_unacknowledged_addenda(proposal=proposal, now=now)
+    if unacknowledged:
+        names = _addenda_names([addendum.number for addendum in unacknowledged])
+        raise DomainError(
+            f"Acknowledge {names} of {proposal.rfp.reference} before submitting proposal {proposal.reference}: "
+            "open the round's page, read each addendum and press “Acknowledge”.",
+            code="addenda_unacknowledged",
+        )
+
+
 def _move(proposal: Proposal, transition: Transition, *, actor, action: str, now, data=None, fields=()) -> None:
     previous = proposal.status
     proposal.status = transition.target
@@ -135,6 +153,7 @@ def proposal_snapshot(*, proposal: Proposal) -> dict[str, Any]:
             }
             for facility in proposal.facilities.order_by("id")
         ],
+        "current_annual_capacity_units": proposal.current_annual_capacity_units,
         "annual_capacity_units": proposal.annual_capacity_units,
         "capacity_ramp": proposal.capacity_ramp,
         "lead_time_weeks": proposal.lead_time_weeks,
@@ -143,6 +162,18 @@ def proposal_snapshot(*, proposal: Proposal) -> dict[str, Any]:
         "site_power_mw": proposal.site_power_mw,
         "sub_suppliers": proposal.sub_suppliers,
         "workforce": {trade: getattr(proposal, trade) for trade in WORKFORCE_TRADES},
+        "asks": {
+            "offtake_units": proposal.asks_offtake_units,
+            "co_investment_usd": proposal.asks_co_investment_usd,
+            "prepayment_pct": proposal.asks_prepayment_pct,
+            "notes": proposal.asks_notes,
+        },
+        "information_requests": [
+            {"question": question, "requested_at": requested_at, "response": response, "responded_at": responded_at}
+            for question, requested_at, response, responded_at in proposal.information_requests.order_by(
+                "requested_at"
+            ).values_list("question", "requested_at", "response", "responded_at")
+        ],
         "sector_details": {name: getattr(details, name) for name in detail_fields if name not in ("id", "proposal")}
         if details
         else {},
@@ -275,6 +306,7 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
     transition = _check_transition(proposal, "submit")
     now = timezone.now()
     rfp_ensure_open(proposal.rfp, now=now, doing="submit proposals")
+    _ensure_addenda_acknowledged(proposal, now=now)
     missing = proposal_missing_answers(proposal=proposal)
     if missing:
         raise ProposalIncomplete(

@@ -31,7 +31,9 @@ from django.db.models import Q
 from accounts.models import User
 from rfp.enums import DecisionOutcome, ProposalStatus
 from rfp.models import Addendum, Category, Clarification, Proposal, ReviewerProfile, Rfp, Sector
+from rfp.selectors import proposal_unacknowledged_addenda
 from rfp.services import (
+    addendum_acknowledge,
     proposal_create,
     proposal_decide,
     proposal_record_queue_entry,
@@ -1323,6 +1325,8 @@ class Command(BaseCommand):
                     elif action == "edit":
                         proposal_update(proposal=proposal, actor=actor, fields=argument[0])
                     elif action == "submit":
+                        for addendum in proposal_unacknowledged_addenda(proposal=proposal):
+                            addendum_acknowledge(addendum=addendum, supplier=supplier, actor=actor)
                         proposal_submit(proposal=proposal, actor=actor)
                     elif action == "queue":
                         proposal_record_queue_entry(proposal_id=proposal.pk, version=proposal.version)

@@ -205,3 +205,38 @@ def test_queue_entry_is_recorded_once_per_version():
     proposal.refresh_from_db()
     assert proposal.queued_at is not None
     assert AuditEvent.objects.filter(action="proposal.queued", object_id=str(proposal.pk)).count() == 1
+
+
+def test_the_answer_to_a_request_for_information_is_part_of_the_new_version():
+    proposal, actor = proposal_in(S.INFO_REQUESTED)
+
+    services.proposal_resubmit(proposal=proposal, actor=actor, response="Plant 2 is in 78744.")
+
+    first, second = ProposalVersion.objects.filter(proposal=proposal).order_by("number")
+    assert second.snapshot["information_requests"][0]["response"] == "Plant 2 is in 78744."
+    assert first.sha256 != second.sha256
+
+
+def test_unacknowledged_addenda_block_submit_and_are_named():
+    from django.utils import timezone
+
+    from rfp.models import Addendum, AddendumAcknowledgement
+
+    proposal = draft_proposal()
+    actor = UserFactory()
+    for number in (1, 2):
+        Addendum.objects.create(
+            rfp=proposal.rfp, number=number, title=f"Change {number}", body="...", published_at=timezone.now()
+        )
+
+    with pytest.raises(DomainError, match="Acknowledge addenda 1 and 2") as refusal:
+        services.proposal_submit(proposal=proposal, actor=actor)
+    assert refusal.value.code == "addenda_unacknowledged"
+    proposal.refresh_from_db()
+    assert proposal.status == S.DRAFT
+
+    for addendum in Addendum.objects.all():
+        AddendumAcknowledgement.objects.create(addendum=addendum, supplier=proposal.supplier, acknowledged_by=actor)
+    services.proposal_submit(proposal=proposal, actor=actor)
+    proposal.refresh_from_db()
+    assert proposal.status == S.SUBMITTED

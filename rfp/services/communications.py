@@ -1,0 +1,76 @@
+"""What the buyer publishes to suppliers during a round and what suppliers send back outside a proposal.
+
+A supplier acknowledges each published addendum (once; acknowledging again changes nothing), and asks
+clarification questions, which stay private to the asking supplier until the program lead publishes an answer
+without the asker's name. Questions are accepted only while the round is open.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from rfp.exceptions import DomainError
+from rfp.models import Addendum, AddendumAcknowledgement, Clarification, Rfp
+from rfp.services.proposals import rfp_ensure_open
+from suppliers.models import Supplier
+
+CLARIFICATION_MAX_CHARS = 4000
+
+
+@transaction.atomic
+def addendum_acknowledge(*, addendum: Addendum, supplier: Supplier, actor) -> AddendumAcknowledgement:
+    """Record that the supplier read the addendum; idempotent: the first acknowledgement stands."""
+    if addendum.published_at > timezone.now():
+        raise DomainError(
+            f"Addendum {addendum.number} of {addendum.rfp.reference} is not published yet; "
+            "you can acknowledge it once it appears on the round's page.",
+            code="addendum_not_published",
+        )
+    existing = AddendumAcknowledgement.objects.filter(addendum=addendum, supplier=supplier).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            acknowledgement = AddendumAcknowledgement(addendum=addendum, supplier=supplier, acknowledged_by=actor)
+            acknowledgement.full_clean()
+            acknowledgement.save()
+    except IntegrityError:
+        # A colleague acknowledged it at the same moment: theirs stands.
+        return AddendumAcknowledgement.objects.get(addendum=addendum, supplier=supplier)
+    audit_record(
+        action="addendum.acknowledged",
+        target=addendum,
+        actor=actor,
+        summary=f"{supplier.legal_name} acknowledged addendum {addendum.number} of {addendum.rfp.reference}",
+        data={"supplier": supplier.pk, "rfp": addendum.rfp.reference, "number": addendum.number},
+    )
+    return acknowledgement
+
+
+@transaction.atomic
+def clarification_ask(*, rfp: Rfp, supplier: Supplier, actor, question: str) -> Clarification:
+    """A supplier's question on the round; private to that supplier until an answer is published."""
+    question = (question or "").strip()
+    if not question:
+        raise DomainError(
+            "Write your question, for example: “Does the 30% domestic content threshold include packaging?”",
+            code="question_required",
+        )
+    if len(question) > CLARIFICATION_MAX_CHARS:
+        raise DomainError(
+            f"Your question has {len(question)} characters; keep it to {CLARIFICATION_MAX_CHARS} "
+            "and attach details to your proposal instead.",
+            code="question_too_long",
+        )
+    rfp_ensure_open(rfp, now=timezone.now(), doing="ask clarification questions")
+    clarification = Clarification(rfp=rfp, supplier=supplier, asked_by=actor, question=question)
+    clarification.full_clean()
+    clarification.save()
+    audit_record(
+        action="clarification.asked",
+        target=clarification,
+        actor=actor,
+        summary=f"{supplier.legal_name} asked a question on {rfp.reference}",
+        data={"supplier": supplier.pk, "rfp": rfp.reference},
+    )
+    return clarification
