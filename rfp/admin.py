@@ -29,6 +29,7 @@ from rfp.models import (
     ElectronicsDetails,
     InformationRequest,
     Proposal,
+    ProposalCheck,
     ProposalVersion,
     Review,
     ReviewAssignment,
@@ -291,6 +292,16 @@ class ProposalVersionInline(ProposalChildInlineMixin, ReadOnlyInline):
     related = ("submitted_by",)
 
 
+class ProposalCheckInline(ProposalChildInlineMixin, ReadOnlyInline):
+    """What the worker's automated checks found, newest version first."""
+
+    model = ProposalCheck
+    fields = ["version", "label", "outcome", "detail", "created_at"]
+    readonly_fields = fields
+    ordering = ["-version", "id"]
+    verbose_name_plural = "automated checks"
+
+
 class InformationRequestInline(ProposalChildInlineMixin, ReadOnlyInline):
     """Requests are made with the service (the proposal's status moves with them), so they are shown here."""
 
@@ -397,6 +408,7 @@ class ProposalAdmin(admin.ModelAdmin):
         CommercialTermsInline,
         AttachmentInline,
         ProposalVersionInline,
+        ProposalCheckInline,
         InformationRequestInline,
         ReviewAssignmentInline,
         DecisionInline,
@@ -620,6 +632,23 @@ class ProposalVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     fields = ["proposal", "number", "submitted_at", "submitted_by", "sha256", "snapshot"]
     readonly_fields = fields
+
+
+@admin.register(ProposalCheck)
+class ProposalCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Made by the worker (rfp.services.proposal_run_checks) after each submit; evidence, never edited."""
+
+    list_display = ["proposal", "version", "label", "outcome", "detail_excerpt", "created_at"]
+    list_filter = ["outcome", "code", "proposal__sector", "proposal__rfp"]
+    search_fields = ["label", "detail"] + [f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS]
+    list_select_related = ["proposal"]
+    date_hierarchy = "created_at"
+    fields = ["proposal", "version", "code", "label", "outcome", "detail", "data", "created_at"]
+    readonly_fields = fields
+
+    @admin.display(description="detail")
+    def detail_excerpt(self, obj: ProposalCheck) -> str:
+        return _excerpt(obj.detail, 120)
 
 
 @admin.register(InformationRequest)

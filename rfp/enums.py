@@ -70,3 +70,9 @@ class Recommendation(models.TextChoices):
 class DecisionOutcome(models.TextChoices):
     SHORTLISTED = "shortlisted", "Shortlisted"
     DECLINED = "declined", "Declined"
+
+
+class CheckOutcome(models.TextChoices):
+    PASS = "pass", "Pass"
+    WARNING = "warning", "Warning"
+    FAIL = "fail", "Fail"

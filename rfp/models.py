@@ -10,6 +10,7 @@ from django.db.models import Q
 from rfp.enums import (
     AssignmentStatus,
     AttachmentKind,
+    CheckOutcome,
     ConflictDeclaration,
     CoolingType,
     DecisionOutcome,
@@ -168,7 +169,7 @@ class Proposal(WorkforceByTrade):
     )
     capacity_ramp = models.TextField("capacity ramp", blank=True, help_text="Units per quarter as capacity grows.")
     lead_time_weeks = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(260)]
+        "lead time (weeks)", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(260)]
     )
     domestic_content_pct = models.DecimalField(
         "domestic content (%)",
@@ -426,6 +427,29 @@ class ProposalVersion(models.Model):
         if self.pk is not None:
             raise ValidationError("A submitted version cannot be changed.")
         super().save(*args, **kwargs)
+
+
+class ProposalCheck(models.Model):
+    """One automated check of one submitted version, run by the worker after each submit and resubmit."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="checks")
+    version = models.PositiveIntegerField(help_text="The submitted version that was checked.")
+    code = models.CharField(max_length=60, help_text="What was checked, e.g. completeness or screening_legal_name.")
+    label = models.CharField(max_length=300)
+    outcome = models.CharField(max_length=10, choices=CheckOutcome.choices)
+    detail = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "version", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "version", "code"], name="proposal_check_once_per_version")
+        ]
+        indexes = [models.Index(fields=["outcome", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.proposal.reference} v{self.version} {self.label}: {self.get_outcome_display()}"
 
 
 class InformationRequest(models.Model):

@@ -15,6 +15,7 @@ from rfp.models import (
     Clarification,
     InformationRequest,
     Proposal,
+    ProposalCheck,
     ProposalVersion,
     Rfp,
     Sector,
@@ -314,3 +315,71 @@ def proposal_decision(*, proposal: Proposal):
         .only("id", "proposal_id", "outcome", "rationale", "decided_at")
         .first()
     )
+
+
+def proposal_check_list(*, proposal: Proposal, version: int | None = None) -> QuerySet[ProposalCheck]:
+    """The automated checks of one submitted version (the latest by default), in the order they were run."""
+    number = proposal.version if version is None else version
+    return ProposalCheck.objects.filter(proposal=proposal, version=number).order_by("id")
+
+
+def _field_rows(instance, names) -> list[tuple[str, object]]:
+    from django.utils.text import capfirst
+
+    rows = []
+    for name in names:
+        field = instance._meta.get_field(name)
+        display = getattr(instance, f"get_{name}_display", None)
+        value = display() if callable(display) else getattr(instance, name)
+        if isinstance(value, list):
+            value = ", ".join(str(item) for item in value)
+        rows.append((capfirst(str(field.verbose_name)), "—" if value in (None, "") else value))
+    return rows
+
+
+def proposal_answer_summary(*, proposal: Proposal) -> list[tuple[str, list[tuple[str, object]]]]:
+    """The supplier's answers as sections of (label, value) rows, for a last look before submitting."""
+    from rfp.models import CommercialTerms
+    from suppliers.models import WORKFORCE_TRADES
+
+    sections = [
+        (
+            "Overview",
+            [
+                *_field_rows(proposal, ["title", "technical_narrative"]),
+                ("Categories", ", ".join(c.name for c in proposal.categories.all()) or "—"),
+            ],
+        ),
+    ]
+    details = proposal_sector_details(proposal=proposal)
+    if details is not None:
+        names = [f.name for f in details._meta.concrete_fields if f.name not in ("id", "proposal")]
+        sections.append((f"{proposal.sector.name} questions", _field_rows(details, names)))
+    sections.append(
+        (
+            "Capacity & facilities",
+            [
+                ("Facilities", "; ".join(f"{f.name}, {f.city} {f.state}" for f in proposal.facilities.all()) or "—"),
+                *_field_rows(
+                    proposal,
+                    [
+                        "current_annual_capacity_units",
+                        "annual_capacity_units",
+                        "capacity_ramp",
+                        "lead_time_weeks",
+                        "site_power_mw",
+                        "domestic_content_pct",
+                        "countries_of_origin",
+                        "sub_suppliers",
+                        *WORKFORCE_TRADES,
+                    ],
+                ),
+            ],
+        )
+    )
+    terms = CommercialTerms.objects.filter(proposal=proposal).first()
+    asks = _field_rows(proposal, ["asks_offtake_units", "asks_co_investment_usd", "asks_prepayment_pct", "asks_notes"])
+    if terms is not None:
+        asks += _field_rows(terms, [f.name for f in terms._meta.concrete_fields if f.name not in ("id", "proposal")])
+    sections.append(("Asks & commercial terms", asks))
+    return sections

@@ -1,10 +1,18 @@
-"""Suppliers in the review panel: the company, its people, its US sites and its certificates."""
+"""Suppliers in the review panel: the company, its people, its US sites, its certificates, and the screening lists."""
 
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 
-from suppliers.models import Certification, Facility, Invitation, Supplier, SupplierMember
+from suppliers.models import (
+    Certification,
+    Facility,
+    Invitation,
+    ScreeningEntry,
+    ScreeningList,
+    Supplier,
+    SupplierMember,
+)
 
 
 def _document_name(certification: Certification) -> str:
@@ -230,3 +238,40 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyScreeningAdmin(admin.ModelAdmin):
+    """A screening list changes only by loading a file (`manage.py load_screening_list`), never in the panel."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScreeningList)
+class ScreeningListAdmin(ReadOnlyScreeningAdmin):
+    list_display = ["name", "source_file_name", "loaded_at", "row_count", "is_active", "sha256"]
+    list_filter = ["is_active", "loaded_at"]
+    search_fields = ["name", "source_file_name", "sha256"]
+    date_hierarchy = "loaded_at"
+    fields = ["name", "source_file_name", "loaded_at", "row_count", "sha256", "is_active"]
+    readonly_fields = fields
+
+
+@admin.register(ScreeningEntry)
+class ScreeningEntryAdmin(ReadOnlyScreeningAdmin):
+    list_display = ["name", "aliases", "source", "entity_number", "screening_list"]
+    list_filter = ["screening_list__is_active", "source"]
+    search_fields = ["name", "alt_names", "addresses", "entity_number", "source"]
+    list_select_related = ["screening_list"]
+    fields = ["screening_list", "source", "name", "alt_names", "addresses", "entity_number", "normalized_names"]
+    readonly_fields = fields
+
+    @admin.display(description="alternative names")
+    def aliases(self, obj: ScreeningEntry) -> str:
+        return "; ".join(obj.alt_names)

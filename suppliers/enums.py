@@ -81,3 +81,11 @@ class CertificationKind(models.TextChoices):
     AS9100 = "as9100", "AS9100"
     UL = "ul", "UL listing"
     OTHER = "other", "Other"
+
+
+class ScreeningOutcome(models.TextChoices):
+    """How a name compares with a restricted-party list; a person decides what a hit or a review means."""
+
+    CLEAR = "clear", "Clear"
+    NEEDS_REVIEW = "needs_review", "Needs review"
+    HIT = "hit", "Hit"

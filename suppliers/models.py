@@ -176,3 +176,42 @@ class Certification(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+
+class ScreeningList(models.Model):
+    """One load of a restricted-party list file (the US Consolidated Screening List layout); one list is active."""
+
+    name = models.CharField(max_length=200)
+    source_file_name = models.CharField(max_length=255)
+    loaded_at = models.DateTimeField()
+    row_count = models.PositiveIntegerField(help_text="Entries loaded from the file.")
+    sha256 = models.CharField("SHA-256", max_length=64, help_text="Of the file as loaded.")
+    is_active = models.BooleanField(default=True, help_text="The list new screenings compare names against.")
+
+    class Meta:
+        ordering = ["-loaded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_screening_list")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.source_file_name}, {self.row_count} entries)"
+
+
+class ScreeningEntry(models.Model):
+    """A restricted party as the list names it; `normalized_names` (name and aliases) are what names match against."""
+
+    screening_list = models.ForeignKey(ScreeningList, on_delete=models.CASCADE, related_name="entries")
+    source = models.CharField(max_length=200, help_text="The list it comes from, e.g. Entity List (EL).")
+    name = models.CharField(max_length=500)
+    alt_names = models.JSONField("alternative names", default=list, blank=True)
+    addresses = models.TextField(blank=True)
+    entity_number = models.CharField(max_length=100, blank=True)
+    normalized_names = models.JSONField(default=list, help_text="The name and aliases as matching compares them.")
+
+    class Meta:
+        ordering = ["screening_list", "name"]
+        verbose_name_plural = "screening entries"
+
+    def __str__(self) -> str:
+        return self.name

@@ -26,6 +26,7 @@ from rfp.models import (
     Clarification,
     Decision,
     Proposal,
+    ProposalCheck,
     ProposalVersion,
     Review,
     ReviewAssignment,
@@ -38,16 +39,30 @@ from rfp.models import (
 from rfp.services import (
     proposal_decide,
     proposal_request_information,
+    proposal_run_checks,
     proposal_start_review,
     proposal_submit,
 )
 from suppliers.enums import CertificationKind
 from suppliers.factories import FacilityFactory, SupplierFactory, SupplierMemberFactory
-from suppliers.models import Certification, Invitation
+from suppliers.models import Certification, Invitation, ScreeningEntry, ScreeningList
+from suppliers.screening import screening_list_load
+from tests.support.processes import PROJECT_DIR
 
 PANEL_APPS = ("accounts", "audit", "jobs", "suppliers", "rfp")
 PANEL_MODELS = [model for label in PANEL_APPS for model in apps.get_app_config(label).get_models()]
-READ_ONLY_MODELS = [ProposalVersion, Attachment, Job, Decision, Review, Score]
+READ_ONLY_MODELS = [
+    ProposalVersion,
+    Attachment,
+    Job,
+    Decision,
+    Review,
+    Score,
+    ProposalCheck,
+    ScreeningList,
+    ScreeningEntry,
+]
+SCREENING_SAMPLE = PROJECT_DIR / "suppliers" / "data" / "screening-sample.csv"
 PROPOSAL_CHANGELIST = "admin:rfp_proposal_changelist"
 
 
@@ -98,6 +113,8 @@ def _make_everything(lead) -> Proposal:
         expires_at=now + timedelta(days=7),
     )
     proposal = proposal_submit(proposal=draft_proposal(supplier=supplier, actor=person), actor=person)
+    screening_list_load(content=SCREENING_SAMPLE.read_bytes(), file_name=SCREENING_SAMPLE.name)
+    proposal_run_checks(proposal_id=proposal.pk, version=proposal.version)
     Attachment.objects.create(
         proposal=proposal,
         file="attachments/1/ab/" + "ab" * 32,
@@ -370,6 +387,36 @@ def test_proposal_cannot_be_added_or_deleted_in_the_panel(lead_client):
     response = lead_client.get(reverse(PROPOSAL_CHANGELIST))
     actions = dict(response.context["action_form"].fields["action"].choices)
     assert set(actions) == {"", "start_review", "withdraw"}
+
+
+# Automated checks and screening lists ----------------------------------------------------------------------------
+
+
+def test_proposal_change_page_shows_its_automated_checks_read_only(lead_client):
+    screening_list_load(content=SCREENING_SAMPLE.read_bytes(), file_name=SCREENING_SAMPLE.name)
+    proposal = _submitted()
+    Proposal.objects.filter(pk=proposal.pk).update(sub_suppliers=["SEP Power"])
+    proposal_run_checks(proposal_id=proposal.pk, version=1)
+
+    html = lead_client.get(_url(Proposal, "change", proposal.pk)).content.decode()
+
+    assert "Automated checks" in html
+    assert "Restricted-party screening of the sub-supplier “SEP Power”" in html
+    assert 'name="checks-TOTAL_FORMS"' in html
+    assert 'name="checks-0-outcome"' not in html, "checks are shown, never edited"
+
+
+def test_check_changelist_filters_on_outcome_and_entries_are_found_by_alias(lead_client):
+    screening_list_load(content=SCREENING_SAMPLE.read_bytes(), file_name=SCREENING_SAMPLE.name)
+    proposal = _submitted()
+    Proposal.objects.filter(pk=proposal.pk).update(sub_suppliers=["SEP Power"])
+    proposal_run_checks(proposal_id=proposal.pk, version=1)
+
+    failed = lead_client.get(_url(ProposalCheck, "changelist"), {"outcome__exact": "fail"})
+    assert [check.code for check in failed.context["cl"].result_list] == ["screening_sub_supplier_1"]
+
+    found = lead_client.get(_url(ScreeningEntry, "changelist"), {"q": "SEP Power"})
+    assert [entry.name for entry in found.context["cl"].result_list] == ["Shenzhen Example Power Co., Ltd."]
 
 
 # Jobs ----------------------------------------------------------------------------------------------------------

@@ -206,6 +206,10 @@ JOB_PUBLISH_GRACE_SECONDS = env.int("JOB_PUBLISH_GRACE_SECONDS", default=30)
 # A job published but not started this long ago is published again (its message was lost).
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=2 * 3600)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=5)
+# Restricted-party screening (suppliers.screening): a name scoring this much (0-100) against a list entry is a hit,
+# one scoring at least the review score needs a person to look at it.
+SCREENING_HIT_SCORE = env.int("SCREENING_HIT_SCORE", default=92)
+SCREENING_REVIEW_SCORE = env.int("SCREENING_REVIEW_SCORE", default=80)
 CELERY_BEAT_SCHEDULE = {
     "sweep-unpublished-jobs": {"task": "jobs.sweep", "schedule": float(JOB_SWEEP_INTERVAL_SECONDS)},
 }

@@ -39,6 +39,7 @@ from rfp.selectors import (
     addendum_published_for_rfp,
     clarification_list_awaiting_for_supplier,
     clarification_list_published,
+    proposal_answer_summary,
     proposal_attachment_list,
     proposal_decision,
     proposal_for_supplier,
@@ -443,8 +444,7 @@ def proposal_step(request, reference: str, step: str):
                 permissions=permissions,
                 checklist=_checklist(proposal, now),
                 attachments=list(proposal_attachment_list(proposal=proposal)),
-                details=proposal_sector_details(proposal=proposal),
-                terms=CommercialTerms.objects.filter(proposal=proposal).first(),
+                answers=proposal_answer_summary(proposal=proposal),
             ),
         )
 

@@ -6,6 +6,7 @@ from rfp.services.attachments import (
     attachment_delete,
     attachment_delete_refusal,
 )
+from rfp.services.checks import CHECKS_TASK, proposal_run_checks
 from rfp.services.communications import addendum_acknowledge, clarification_ask
 from rfp.services.proposals import (
     EDITABLE_STATUSES,
@@ -30,6 +31,7 @@ from rfp.services.receipts import (
 )
 
 __all__ = [
+    "CHECKS_TASK",
     "EDITABLE_STATUSES",
     "QUEUE_TASK",
     "TRANSITIONS",
@@ -46,6 +48,7 @@ __all__ = [
     "proposal_request_information",
     "proposal_resubmit",
     "proposal_resubmit_with_receipt",
+    "proposal_run_checks",
     "proposal_snapshot",
     "proposal_start_review",
     "proposal_submit",

@@ -441,4 +441,12 @@ def proposal_record_queue_entry(*, proposal_id: int, version: int) -> bool:
         summary=f"{proposal.reference} v{version} entered the review queue",
         data={"version": version},
     )
+    from rfp.services.checks import CHECKS_TASK
+
+    # The automated checks of this version run next, published once this transaction commits.
+    job_enqueue(
+        task_name=CHECKS_TASK,
+        arguments={"proposal_id": proposal.pk, "version": version},
+        dedupe_key=f"{CHECKS_TASK}:{proposal.pk}:v{version}",
+    )
     return True

@@ -940,7 +940,7 @@ PROPOSALS: list[dict[str, Any]] = [
             "domestic_content_pct": Decimal("58.00"),
             "countries_of_origin": ["TW", "JP"],
             "site_power_mw": Decimal("3.20"),
-            "sub_suppliers": ["Puyallup Magnetics"],
+            "sub_suppliers": ["Puyallup Magnetics", "SEP Power"],  # screens as a hit against the sample list
             **_workforce(8, 4, 48, 60, 28),
         },
         "sector_answers": {

@@ -74,7 +74,7 @@ def test_the_checklist_names_each_missing_answer_with_a_link_to_its_step(client,
 
     capacity = reverse("portal:proposal_step", args=[empty_draft.reference, "capacity"])
     sector = reverse("portal:proposal_step", args=[empty_draft.reference, "sector"])
-    assert f'<a href="{capacity}">Lead time weeks</a>' in page
+    assert f'<a href="{capacity}">Lead time (weeks)</a>' in page
     assert f'<a href="{sector}">Rack power density (kW/rack)</a>' in page
     assert "At least one category" in page
 

@@ -168,7 +168,7 @@ def test_incomplete_draft_is_refused_with_the_missing_answers_named():
     with pytest.raises(ProposalIncomplete) as refusal:
         services.proposal_submit(proposal=proposal, actor=UserFactory())
 
-    assert "lead time weeks" in refusal.value.message
+    assert "lead time (weeks)" in refusal.value.message
     assert "at least one US facility" in refusal.value.missing
     assert "rack power density (kW/rack)" in refusal.value.missing
     proposal.refresh_from_db()
