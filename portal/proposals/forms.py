@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from rfp.models import CommercialTerms, DatacenterDetails, ElectronicsDetails, Proposal, RoboticsDetails
+from rfp.selectors import PROPOSAL_CAPACITY_FIELDS
 from suppliers.models import WORKFORCE_TRADES
 from suppliers.validators import validate_country_code
 
@@ -253,18 +254,7 @@ class CapacityForm(StepForm):
 
     class Meta:
         model = Proposal
-        fields = [
-            "facilities",
-            "current_annual_capacity_units",
-            "annual_capacity_units",
-            "capacity_ramp",
-            "lead_time_weeks",
-            "site_power_mw",
-            "domestic_content_pct",
-            "countries_of_origin",
-            "sub_suppliers",
-            *WORKFORCE_TRADES,
-        ]
+        fields = ["facilities", *PROPOSAL_CAPACITY_FIELDS]
         widgets = {"facilities": forms.CheckboxSelectMultiple, "capacity_ramp": forms.Textarea(attrs={"rows": 4})}
         labels = {"lead_time_weeks": "Lead time (weeks)"}
         help_texts = {
