@@ -1,5 +1,16 @@
 """Writes of the rfp app, one module per area; import them from here: `from rfp import services`."""
 
+from rfp.services.assignment import (
+    ASSIGN_TASK,
+    ASSIGNMENT_EMAIL_TASK,
+    UNASSIGNED_NOTICE_TASK,
+    AssignmentResult,
+    ConflictRelease,
+    assignment_release_for_conflict,
+    proposal_assign_reviewers,
+    proposal_unassigned_notice_send,
+    review_assignment_email_send,
+)
 from rfp.services.attachments import (
     attachment_add,
     attachment_change_refusal,
@@ -31,16 +42,23 @@ from rfp.services.receipts import (
 )
 
 __all__ = [
+    "ASSIGNMENT_EMAIL_TASK",
+    "ASSIGN_TASK",
     "CHECKS_TASK",
     "EDITABLE_STATUSES",
     "QUEUE_TASK",
     "TRANSITIONS",
+    "UNASSIGNED_NOTICE_TASK",
+    "AssignmentResult",
+    "ConflictRelease",
     "addendum_acknowledge",
+    "assignment_release_for_conflict",
     "attachment_add",
     "attachment_change_refusal",
     "attachment_delete",
     "attachment_delete_refusal",
     "clarification_ask",
+    "proposal_assign_reviewers",
     "proposal_create",
     "proposal_decide",
     "proposal_receipt_send",
@@ -53,7 +71,9 @@ __all__ = [
     "proposal_start_review",
     "proposal_submit",
     "proposal_submit_with_receipt",
+    "proposal_unassigned_notice_send",
     "proposal_update",
     "proposal_withdraw",
+    "review_assignment_email_send",
     "rfp_ensure_open",
 ]

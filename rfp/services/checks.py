@@ -5,6 +5,7 @@ federal identifiers and NAICS codes, the facilities' US ZIP codes, certificates 
 restricted-party screening of the legal name, the DBA and every declared sub-supplier. A version is checked once:
 running it again returns the rows already stored. Checks read the live records, which are the submitted ones
 while the proposal waits for review; a version superseded by a newer submit is left to that submit's checks.
+Reviewer assignment of the version comes next: its job is enqueued in the same transaction as the checks.
 """
 
 from collections import Counter
@@ -18,9 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from jobs.services import job_enqueue
 from rfp.enums import CheckOutcome
 from rfp.models import Proposal, ProposalCheck
 from rfp.selectors import proposal_missing_answers
+from rfp.services.assignment import ASSIGN_TASK
 from suppliers.enums import ScreeningOutcome, UsState
 from suppliers.models import Certification, Supplier
 from suppliers.naics import naics_title
@@ -297,7 +300,10 @@ def proposal_run_checks(*, proposal_id: int, version: int) -> list[ProposalCheck
     if proposal is None or version < 1:
         return []
     stored = list(ProposalCheck.objects.filter(proposal=proposal, version=version).order_by("id"))
-    if stored or proposal.version != version:
+    if proposal.version != version:
+        return stored
+    if stored:
+        _enqueue_assignment(proposal, version=version)
         return stored
     results = [
         _completeness(proposal),
@@ -333,4 +339,14 @@ def proposal_run_checks(*, proposal_id: int, version: int) -> list[ProposalCheck
             "warned": [check.code for check in checks if check.outcome == CheckOutcome.WARNING],
         },
     )
+    _enqueue_assignment(proposal, version=version)
     return checks
+
+
+def _enqueue_assignment(proposal: Proposal, *, version: int) -> None:
+    # Published once the checks commit; the dedupe key makes a second run of the checks enqueue nothing new.
+    job_enqueue(
+        task_name=ASSIGN_TASK,
+        arguments={"proposal_id": proposal.pk, "version": version},
+        dedupe_key=f"{ASSIGN_TASK}:{proposal.pk}:v{version}",
+    )

@@ -1,0 +1,308 @@
+"""Reviewers for each submitted version, and the emails that tell them (and the program leads).
+
+`proposal_assign_reviewers` tops a proposal up to its round's `reviewers_per_proposal` from
+`rfp.selectors.reviewer_list_candidates`: reviewers of the proposal's sector, the least loaded first, never one with
+a declared or detected conflict, never one at their limit of open assignments. It locks the proposal, then the
+chosen reviewers' profiles, and counts their open assignments again under that lock, so proposals assigned at the
+same time never push a reviewer past their limit. It is idempotent per version: once the proposal holds its
+reviewers, running it again assigns nobody, and a resubmit keeps the reviewers it has. A proposal it cannot fill
+waits in the unassigned lane (`rfp.selectors.proposal_list_unassigned`) and the program leads are emailed once per
+version. Every email goes out through a job on the "mail" queue, published once the assignment commits, so a mail
+outage is retried and loses nothing.
+"""
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.selectors import audit_events_for
+from audit.services import audit_record
+from jobs.services import job_enqueue
+from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
+from rfp.exceptions import DomainError, TransitionNotAllowed
+from rfp.models import Proposal, ReviewAssignment, ReviewerConflict, ReviewerProfile
+from rfp.selectors import (
+    ASSIGNABLE_STATUSES,
+    program_lead_recipients,
+    proposal_held_assignment_count,
+    proposal_list_unassigned,
+    proposal_reviewer_pool,
+    reviewer_list_candidates,
+)
+from rfp.services.proposals import proposal_start_review
+
+logger = logging.getLogger(__name__)
+
+ASSIGN_TASK = "rfp.proposal_assign_reviewers"
+# "send_" names are routed to the "mail" queue (CELERY_TASK_ROUTES).
+ASSIGNMENT_EMAIL_TASK = "rfp.send_review_assignment_email"
+UNASSIGNED_NOTICE_TASK = "rfp.send_unassigned_notice"
+
+
+@dataclass(frozen=True)
+class AssignmentResult:
+    proposal: Proposal | None
+    created: list[ReviewAssignment]
+    held: int  # assignments the proposal holds now (open or completed)
+    required: int
+
+    @property
+    def missing(self) -> int:
+        return max(self.required - self.held, 0)
+
+
+@dataclass(frozen=True)
+class ConflictRelease:
+    assignment: ReviewAssignment
+    replacement: AssignmentResult
+
+
+def _locked_proposal(proposal_id: int) -> Proposal | None:
+    return (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("rfp", "sector", "supplier")
+        .filter(pk=proposal_id)
+        .first()
+    )
+
+
+def _open_assignment_counts(reviewer_ids: list[int]) -> dict[int, int]:
+    rows = (
+        ReviewAssignment.objects.filter(reviewer_id__in=reviewer_ids, status=AssignmentStatus.ASSIGNED)
+        .values("reviewer")
+        .annotate(count=Count("id"))
+        .values_list("reviewer", "count")
+    )
+    return dict(rows)
+
+
+def _pick_reviewers(proposal: Proposal, *, needed: int, now) -> list[ReviewAssignment]:
+    created: list[ReviewAssignment] = []
+    passed_over: set[int] = set()
+    while len(created) < needed:
+        chosen = list(reviewer_list_candidates(proposal=proposal).exclude(pk__in=passed_over)[: needed - len(created)])
+        if not chosen:
+            break
+        ids = [reviewer.pk for reviewer in chosen]
+        # Locked in one order so concurrent assignments queue behind each other; counted again once locked.
+        limits = dict(
+            ReviewerProfile.objects.select_for_update()
+            .filter(user_id__in=ids, is_active=True)
+            .order_by("pk")
+            .values_list("user_id", "max_open_assignments")
+        )
+        counts = _open_assignment_counts(ids)
+        for reviewer in chosen:
+            if reviewer.pk not in limits or counts.get(reviewer.pk, 0) >= limits[reviewer.pk]:
+                passed_over.add(reviewer.pk)
+                continue
+            assignment = ReviewAssignment(
+                proposal=proposal,
+                reviewer=reviewer,
+                status=AssignmentStatus.ASSIGNED,
+                assigned_at=now,
+                due_at=now + timedelta(days=proposal.rfp.review_due_days),
+            )
+            assignment.full_clean()
+            assignment.save()
+            created.append(assignment)
+    return created
+
+
+def _due_text(assignment: ReviewAssignment, rfp) -> str:
+    local = timezone.localtime(assignment.due_at, rfp.tz)
+    return f"{local:%A, %B %-d, %Y at %-I:%M %p} {local.tzname()}"
+
+
+def _report_unassigned(proposal: Proposal, *, held: int, required: int) -> None:
+    """Audit the shortfall and tell the program leads, once per submitted version."""
+    told = audit_events_for(target=proposal).filter(action="proposal.unassigned", data__version=proposal.version)
+    if told.exists():
+        return
+    pool = proposal_reviewer_pool(proposal=proposal)
+    audit_record(
+        action="proposal.unassigned",
+        target=proposal,
+        summary=f"{proposal.reference} v{proposal.version} has {held} of {required} reviewers; "
+        "it waits in the unassigned lane",
+        data={"version": proposal.version, "assigned": held, "required": required, "pool": asdict(pool)},
+    )
+    job_enqueue(
+        task_name=UNASSIGNED_NOTICE_TASK,
+        arguments={"proposal_id": proposal.pk, "version": proposal.version},
+        dedupe_key=f"{UNASSIGNED_NOTICE_TASK}:{proposal.pk}:v{proposal.version}",
+    )
+
+
+def _assign(proposal: Proposal, *, now) -> AssignmentResult:
+    """Top the locked proposal up to its round's number of reviewers."""
+    required = proposal.rfp.reviewers_per_proposal
+    held = proposal_held_assignment_count(proposal=proposal)
+    if proposal.status not in ASSIGNABLE_STATUSES:
+        return AssignmentResult(proposal=proposal, created=[], held=held, required=required)
+    created = _pick_reviewers(proposal, needed=required - held, now=now) if held < required else []
+    for assignment in created:
+        audit_record(
+            action="review.assigned",
+            target=proposal,
+            summary=f"{proposal.reference}: {assignment.reviewer} assigned, review due "
+            f"{_due_text(assignment, proposal.rfp)}",
+            data={
+                "assignment": assignment.pk,
+                "reviewer": assignment.reviewer_id,
+                "reviewer_email": assignment.reviewer.email,
+                "version": proposal.version,
+                "due_at": assignment.due_at.isoformat(),
+            },
+        )
+        job_enqueue(
+            task_name=ASSIGNMENT_EMAIL_TASK,
+            arguments={"assignment_id": assignment.pk},
+            dedupe_key=f"{ASSIGNMENT_EMAIL_TASK}:{assignment.pk}",
+        )
+    held += len(created)
+    if held < required:
+        _report_unassigned(proposal, held=held, required=required)
+    elif proposal.status == ProposalStatus.SUBMITTED:
+        proposal = proposal_start_review(proposal=proposal, actor=None)
+    return AssignmentResult(proposal=proposal, created=created, held=held, required=required)
+
+
+@transaction.atomic
+def proposal_assign_reviewers(*, proposal_id: int, version: int) -> AssignmentResult:
+    """Worker side of the pipeline, after the checks: give a submitted version its reviewers."""
+    proposal = _locked_proposal(proposal_id)
+    if proposal is None:
+        return AssignmentResult(proposal=None, created=[], held=0, required=0)
+    if proposal.version != version:
+        # A newer submit superseded this version; its own assignment job tops the proposal up.
+        return AssignmentResult(
+            proposal=proposal,
+            created=[],
+            held=proposal_held_assignment_count(proposal=proposal),
+            required=proposal.rfp.reviewers_per_proposal,
+        )
+    return _assign(proposal, now=timezone.now())
+
+
+@transaction.atomic
+def assignment_release_for_conflict(*, assignment: ReviewAssignment, actor, note: str) -> ConflictRelease:
+    """A reviewer declares a conflict: the assignment is released, the conflict kept, a replacement assigned."""
+    proposal = _locked_proposal(assignment.proposal_id)
+    assignment = (
+        ReviewAssignment.objects.select_for_update(of=("self",)).select_related("reviewer").get(pk=assignment.pk)
+    )
+    reviewer = assignment.reviewer
+    if actor is not None and actor.pk != reviewer.pk and not actor.is_program_lead:
+        raise DomainError(
+            f"Only {reviewer} or a program lead can declare {reviewer}'s conflict on {proposal.reference}.",
+            code="not_your_assignment",
+        )
+    if assignment.status != AssignmentStatus.ASSIGNED:
+        raise TransitionNotAllowed(
+            f"{reviewer}'s assignment to {proposal.reference} is {assignment.get_status_display().lower()}; "
+            "only an open assignment can be released for a conflict.",
+            code="assignment_not_open",
+        )
+    now = timezone.now()
+    note = note.strip()
+    assignment.status = AssignmentStatus.RELEASED
+    assignment.released_at = now
+    assignment.conflict_declaration = ConflictDeclaration.CONFLICT
+    assignment.conflict_declared_at = now
+    assignment.conflict_note = note
+    assignment.full_clean()
+    assignment.save(
+        update_fields=["status", "released_at", "conflict_declaration", "conflict_declared_at", "conflict_note"]
+    )
+    conflict = ReviewerConflict.objects.filter(reviewer=reviewer, supplier_id=proposal.supplier_id).first()
+    if conflict is None:
+        conflict = ReviewerConflict(reviewer=reviewer, supplier=proposal.supplier, reason=note)
+        conflict.full_clean()
+        conflict.save()
+    audit_record(
+        action="review.released_for_conflict",
+        target=proposal,
+        actor=actor,
+        summary=f"{proposal.reference}: {reviewer} declared a conflict with {proposal.supplier}; assignment released",
+        data={"assignment": assignment.pk, "reviewer": reviewer.pk, "conflict": conflict.pk, "note": note},
+    )
+    return ConflictRelease(assignment=assignment, replacement=_assign(proposal, now=now))
+
+
+# --- Notify -------------------------------------------------------------------------------------------------------
+
+
+def _panel_url(proposal: Proposal) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('admin:rfp_proposal_change', args=[proposal.pk])}"
+
+
+def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+    )
+    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    message.send()
+
+
+def review_assignment_email_send(*, assignment_id: int) -> bool:
+    """Tell a reviewer about a new assignment; False when it was released (or completed) before the email left."""
+    assignment = (
+        ReviewAssignment.objects.select_related("proposal__rfp", "proposal__sector", "proposal__supplier", "reviewer")
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if assignment is None or assignment.status != AssignmentStatus.ASSIGNED:
+        return False
+    proposal = assignment.proposal
+    context = {
+        "assignment": assignment,
+        "proposal": proposal,
+        "reviewer_name": assignment.reviewer.full_name or assignment.reviewer.email,
+        "due_text": _due_text(assignment, proposal.rfp),
+        "time_zone": proposal.rfp.display_time_zone,
+        "panel_url": _panel_url(proposal),
+    }
+    _send(
+        subject=f"Review assigned: proposal {proposal.reference} ({proposal.sector.name}), "
+        f"due {timezone.localtime(assignment.due_at, proposal.rfp.tz):%B %-d, %Y}",
+        template="review_assignment",
+        context=context,
+        to=[assignment.reviewer.email],
+    )
+    return True
+
+
+def proposal_unassigned_notice_send(*, proposal_id: int, version: int) -> bool:
+    """Tell the program leads a version waits for reviewers; False when it no longer waits or nobody is to be told."""
+    proposal = proposal_list_unassigned(now=timezone.now()).filter(pk=proposal_id, version=version).first()
+    if proposal is None:
+        return False
+    recipients = program_lead_recipients()
+    if not recipients:
+        logger.warning("nobody to tell that %s waits for reviewers: no program lead", proposal.reference)
+        return False
+    context = {
+        "proposal": proposal,
+        "pool": proposal_reviewer_pool(proposal=proposal),
+        "panel_url": _panel_url(proposal),
+    }
+    _send(
+        subject=f"Unassigned: proposal {proposal.reference} has {proposal.assigned_count} of "
+        f"{proposal.required_count} reviewers",
+        template="unassigned_notice",
+        context=context,
+        to=recipients,
+    )
+    return True
