@@ -1,12 +1,14 @@
 """Reads of RFPs and proposals: every queryset a face shows is built here, scoped to who asks."""
 
+import statistics
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from rfp.enums import AssignmentStatus, ProposalStatus
@@ -557,3 +559,112 @@ def program_lead_recipients() -> list[str]:
         if address:
             recipients.setdefault(address.lower(), address)
     return list(recipients.values())
+
+
+# --- Scores, ranking and sealed commercial terms (rolling review) ----------------------------------------------
+
+
+def rubric_for_proposal(*, proposal: Proposal):
+    """The rubric a proposal is scored on: its round's own rubric for the sector, else the sector's default."""
+    from rfp.models import Rubric
+
+    return (
+        Rubric.objects.filter(sector_id=proposal.sector_id)
+        .filter(Q(rfp_id=proposal.rfp_id) | Q(rfp__isnull=True))
+        .order_by(F("rfp_id").asc(nulls_last=True))
+        .prefetch_related("criteria")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    """The submitted reviews' weighted scores (0-100) of one proposal; the figures are None until one is submitted."""
+
+    count: int
+    mean: Decimal | None
+    median: Decimal | None
+    spread: Decimal | None
+    disagreement: bool
+
+
+def proposal_score_summary(*, proposal: Proposal) -> ScoreSummary:
+    from django.conf import settings
+
+    from rfp.models import Review
+
+    scores = sorted(
+        Review.objects.filter(
+            assignment__proposal=proposal,
+            assignment__status=AssignmentStatus.COMPLETED,
+            weighted_score__isnull=False,
+        ).values_list("weighted_score", flat=True)
+    )
+    if not scores:
+        return ScoreSummary(count=0, mean=None, median=None, spread=None, disagreement=False)
+    cent = Decimal("0.01")
+    mean = (sum(scores) / len(scores)).quantize(cent, rounding=ROUND_HALF_UP)
+    median = Decimal(statistics.median(scores)).quantize(cent, rounding=ROUND_HALF_UP)
+    spread = scores[-1] - scores[0]
+    threshold = Decimal(str(settings.REVIEW_DISAGREEMENT_THRESHOLD))
+    return ScoreSummary(count=len(scores), mean=mean, median=median, spread=spread, disagreement=spread > threshold)
+
+
+RANKED_STATUSES = (
+    ProposalStatus.IN_REVIEW,
+    ProposalStatus.INFO_REQUESTED,
+    ProposalStatus.SHORTLISTED,
+    ProposalStatus.DECLINED,
+)
+
+
+def proposal_ranking_for_sector(*, rfp: Rfp, sector) -> QuerySet[Proposal]:
+    """A round's proposals of one sector in review or decided, best mean of submitted reviews first.
+
+    Each carries `score_mean` (None without a submitted review, ranked last) and `review_count`; ties go to the
+    proposal submitted first.
+    """
+    submitted = Q(assignments__status=AssignmentStatus.COMPLETED, assignments__review__weighted_score__isnull=False)
+    return (
+        Proposal.objects.filter(rfp=rfp, sector=sector, status__in=RANKED_STATUSES)
+        .select_related("supplier", "sector")
+        .annotate(
+            score_mean=Avg("assignments__review__weighted_score", filter=submitted),
+            review_count=Count("assignments__review", filter=submitted),
+        )
+        .order_by(F("score_mean").desc(nulls_last=True), F("submitted_at").asc(nulls_last=True), "pk")
+    )
+
+
+def commercial_terms_visible_to(*, user, proposal: Proposal, now):
+    """The sealed prices: program leads always; a reviewer holding the proposal only once the round has closed."""
+    from rfp.models import CommercialTerms
+
+    if user is None or not user.is_authenticated:
+        return None
+    if not user.is_program_lead:
+        if not user.is_reviewer or now < proposal.rfp.closes_at:
+            return None
+        holds = ReviewAssignment.objects.filter(proposal=proposal, reviewer=user).exclude(
+            status=AssignmentStatus.RELEASED
+        )
+        if not holds.exists():
+            return None
+    return CommercialTerms.objects.filter(proposal=proposal).first()
+
+
+def proposal_decision_recipients(*, proposal: Proposal) -> list[str]:
+    """Who hears of a decision: the supplier's active owners and editors, each once."""
+    from suppliers.enums import MemberRole
+    from suppliers.models import SupplierMember
+
+    emails = (
+        SupplierMember.objects.filter(
+            supplier_id=proposal.supplier_id,
+            role__in=(MemberRole.OWNER, MemberRole.EDITOR),
+            user__is_active=True,
+        )
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+    return list(dict.fromkeys(email for email in emails if email))

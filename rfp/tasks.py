@@ -6,3 +6,4 @@ proposal_run_checks = job_task(services.CHECKS_TASK)(services.proposal_run_check
 proposal_assign_reviewers = job_task(services.ASSIGN_TASK)(services.proposal_assign_reviewers)
 send_review_assignment_email = job_task(services.ASSIGNMENT_EMAIL_TASK)(services.review_assignment_email_send)
 send_unassigned_notice = job_task(services.UNASSIGNED_NOTICE_TASK)(services.proposal_unassigned_notice_send)
+send_decision_notice = job_task(services.DECISION_NOTICE_TASK)(services.proposal_decision_notice_send)

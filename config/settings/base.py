@@ -210,6 +210,8 @@ JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=5)
 # one scoring at least the review score needs a person to look at it.
 SCREENING_HIT_SCORE = env.int("SCREENING_HIT_SCORE", default=92)
 SCREENING_REVIEW_SCORE = env.int("SCREENING_REVIEW_SCORE", default=80)
+# Reviews of one proposal disagree when their weighted scores (0-100) spread by more than this many points.
+REVIEW_DISAGREEMENT_THRESHOLD = env.int("REVIEW_DISAGREEMENT_THRESHOLD", default=20)
 CELERY_BEAT_SCHEDULE = {
     "sweep-unpublished-jobs": {"task": "jobs.sweep", "schedule": float(JOB_SWEEP_INTERVAL_SECONDS)},
 }

@@ -1,0 +1,287 @@
+"""Scoring a proposal, deciding many at once, and opening the sealed commercial terms.
+
+A reviewer first declares they have no conflict with the supplier (`assignment_declare_no_conflict`), then scores
+the proposal against its rubric (`review_save`): a draft can be saved as often as needed and holds any subset of the
+criteria; submitting needs every criterion and completes the assignment. A draft is the Review of an assignment still
+open; its `submitted_at` holds when it was last saved, and the submit sets it to the moment of submission. Only
+submitted reviews (assignment completed) count in `rfp.selectors.proposal_score_summary` and the ranking.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.services import audit_record
+from jobs.services import job_enqueue
+from rfp.enums import AssignmentStatus, ConflictDeclaration, DecisionOutcome, Recommendation
+from rfp.exceptions import DomainError, TransitionNotAllowed
+from rfp.models import Decision, Proposal, Review, ReviewAssignment, ReviewerConflict, Score
+from rfp.selectors import commercial_terms_visible_to, proposal_decision_recipients, rubric_for_proposal
+from rfp.services.proposals import proposal_decide
+
+logger = logging.getLogger(__name__)
+
+# "send_" names are routed to the "mail" queue (CELERY_TASK_ROUTES).
+DECISION_NOTICE_TASK = "rfp.send_decision_notice"
+
+
+def _locked_assignment(assignment: ReviewAssignment) -> ReviewAssignment:
+    return (
+        ReviewAssignment.objects.select_for_update(of=("self",))
+        .select_related("reviewer", "proposal__rfp", "proposal__sector", "proposal__supplier")
+        .get(pk=assignment.pk)
+    )
+
+
+def _ensure_own_open_assignment(assignment: ReviewAssignment, *, actor, doing: str) -> None:
+    proposal = assignment.proposal
+    if actor is None or actor.pk != assignment.reviewer_id:
+        raise DomainError(
+            f"Only {assignment.reviewer}, the reviewer assigned to {proposal.reference}, can {doing}.",
+            code="not_your_assignment",
+        )
+    if assignment.status != AssignmentStatus.ASSIGNED:
+        raise TransitionNotAllowed(
+            f"Your assignment to {proposal.reference} is {assignment.get_status_display().lower()}; "
+            f"you can only {doing} while the assignment is open.",
+            code="assignment_not_open",
+        )
+
+
+@transaction.atomic
+def assignment_declare_no_conflict(*, assignment: ReviewAssignment, actor) -> ReviewAssignment:
+    """The assigned reviewer confirms they have no conflict with the supplier; this unlocks scoring."""
+    assignment = _locked_assignment(assignment)
+    proposal = assignment.proposal
+    _ensure_own_open_assignment(assignment, actor=actor, doing="declare having no conflict of interest")
+    if assignment.conflict_declaration == ConflictDeclaration.NO_CONFLICT:
+        return assignment
+    if ReviewerConflict.objects.filter(reviewer_id=assignment.reviewer_id, supplier_id=proposal.supplier_id).exists():
+        raise DomainError(
+            f"You declared a conflict with {proposal.supplier.legal_name} earlier; declare the conflict on "
+            f"{proposal.reference} too, so the assignment goes to another reviewer.",
+            code="conflict_on_record",
+        )
+    now = timezone.now()
+    assignment.conflict_declaration = ConflictDeclaration.NO_CONFLICT
+    assignment.conflict_declared_at = now
+    assignment.full_clean()
+    assignment.save(update_fields=["conflict_declaration", "conflict_declared_at"])
+    audit_record(
+        action="review.no_conflict_declared",
+        target=proposal,
+        actor=actor,
+        summary=f"{proposal.reference}: {assignment.reviewer} declared no conflict with {proposal.supplier}",
+        data={"assignment": assignment.pk, "reviewer": assignment.reviewer_id, "at": now.isoformat()},
+    )
+    return assignment
+
+
+def review_weighted_score(*, values: dict, criteria) -> Decimal:
+    """sum(weight * score / max score) / sum(weight) * 100, to the cent; `values` maps criterion ids to scores."""
+    total_weight = sum((criterion.weight for criterion in criteria), Decimal(0))
+    earned = sum(
+        (criterion.weight * Decimal(values[criterion.pk]) / Decimal(criterion.max_score) for criterion in criteria),
+        Decimal(0),
+    )
+    return (earned / total_weight * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _validated_scores(scores: dict, *, criteria, proposal: Proposal, submit: bool) -> dict:
+    by_code = {criterion.code: criterion for criterion in criteria}
+    unknown = sorted(str(code) for code in scores if code not in by_code)
+    if unknown:
+        raise DomainError(
+            f"The rubric for {proposal.reference} has no criterion {', '.join(unknown)}; "
+            f"score these criteria: {', '.join(by_code)}.",
+            code="unknown_criterion",
+        )
+    problems = []
+    for code, value in scores.items():
+        criterion = by_code[code]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= criterion.max_score:
+            problems.append(f"{criterion.name} must be a whole number from 0 to {criterion.max_score}, not {value!r}")
+    if problems:
+        raise DomainError("; ".join(problems) + ".", code="score_out_of_range")
+    if submit:
+        missing = [criterion.name for criterion in criteria if criterion.code not in scores]
+        if missing:
+            raise DomainError(
+                f"Score every criterion before submitting your review of {proposal.reference}; "
+                f"still missing: {', '.join(missing)}.",
+                code="scores_missing",
+            )
+    return {by_code[code].pk: value for code, value in scores.items()}
+
+
+@transaction.atomic
+def review_save(
+    *,
+    assignment: ReviewAssignment,
+    actor,
+    scores: dict[str, int],
+    comments: str,
+    recommendation: str,
+    submit: bool,
+) -> Review:
+    """Save the reviewer's draft scores, or submit them (every criterion and a recommendation needed)."""
+    assignment = _locked_assignment(assignment)
+    proposal = assignment.proposal
+    _ensure_own_open_assignment(assignment, actor=actor, doing="score this proposal")
+    if assignment.conflict_declaration != ConflictDeclaration.NO_CONFLICT:
+        raise DomainError(
+            f"Declare that you have no conflict of interest with {proposal.supplier.legal_name} before scoring "
+            f"{proposal.reference}; if you do have one, declare the conflict and the proposal goes to another "
+            "reviewer.",
+            code="conflict_undeclared",
+        )
+    if recommendation and recommendation not in Recommendation.values:
+        raise DomainError(
+            f"{recommendation!r} is not a recommendation; choose one of {', '.join(Recommendation.values)}.",
+            code="bad_recommendation",
+        )
+    if submit and not recommendation:
+        raise DomainError(
+            f"Choose a recommendation ({', '.join(Recommendation.values)}) before submitting your review of "
+            f"{proposal.reference}.",
+            code="recommendation_required",
+        )
+    rubric = rubric_for_proposal(proposal=proposal)
+    if rubric is None:
+        raise DomainError(
+            f"No rubric is set up for {proposal.sector.name} proposals; ask a program lead to add one.",
+            code="no_rubric",
+        )
+    criteria = list(rubric.criteria.all())
+    values = _validated_scores(scores, criteria=criteria, proposal=proposal, submit=submit)
+    now = timezone.now()
+    review = Review.objects.select_for_update().filter(assignment=assignment).first() or Review(assignment=assignment)
+    review.rubric = rubric
+    review.recommendation = recommendation
+    review.comments = comments.strip()
+    complete = len(values) == len(criteria)
+    review.weighted_score = review_weighted_score(values=values, criteria=criteria) if complete else None
+    review.submitted_at = now
+    # A draft may not have a recommendation yet; a submitted review always has one (checked above).
+    review.full_clean(exclude=[] if recommendation else ["recommendation"])
+    review.save()
+    review.scores.exclude(criterion_id__in=values).delete()
+    for criterion in criteria:
+        if criterion.pk not in values:
+            continue
+        score = Score.objects.filter(review=review, criterion=criterion).first() or Score(
+            review=review, criterion=criterion
+        )
+        score.value = values[criterion.pk]
+        score.full_clean()
+        score.save()
+    if submit:
+        assignment.status = AssignmentStatus.COMPLETED
+        assignment.full_clean()
+        assignment.save(update_fields=["status"])
+    state = "submitted" if submit else "saved"
+    audit_record(
+        action=f"review.{state}",
+        target=proposal,
+        actor=actor,
+        summary=f"{proposal.reference}: {assignment.reviewer} {state} a review"
+        + (f", weighted score {review.weighted_score}" if review.weighted_score is not None else ""),
+        data={
+            "assignment": assignment.pk,
+            "review": review.pk,
+            "rubric": rubric.pk,
+            "scores": {code: scores[code] for code in sorted(scores)},
+            "weighted_score": review.weighted_score,
+            "recommendation": recommendation,
+        },
+    )
+    return review
+
+
+# --- Decisions ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BulkDecision:
+    decided: list[Decision] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)  # proposal reference -> what went wrong
+
+
+def proposal_decide_many(*, proposals, actor, outcome: str, rationale: str) -> BulkDecision:
+    """A program lead shortlists or declines several proposals; each is decided (or refused) on its own."""
+    if actor is None or not actor.is_program_lead:
+        raise DomainError("Only a program lead can decide proposals.", code="not_program_lead")
+    result = BulkDecision()
+    for proposal in proposals:
+        try:
+            with transaction.atomic():
+                decision = proposal_decide(proposal=proposal, actor=actor, outcome=outcome, rationale=rationale)
+                job_enqueue(
+                    task_name=DECISION_NOTICE_TASK,
+                    arguments={"decision_id": decision.pk},
+                    dedupe_key=f"{DECISION_NOTICE_TASK}:{proposal.pk}:{decision.pk}",
+                )
+        except DomainError as error:
+            result.errors[proposal.reference] = error.message
+        else:
+            result.decided.append(decision)
+    return result
+
+
+def proposal_decision_notice_send(*, decision_id: int) -> bool:
+    """Tell the supplier's owners and editors the decision; False when it is gone or nobody is to be told."""
+    decision = Decision.objects.select_related("proposal__rfp", "proposal__sector", "proposal__supplier").filter(
+        pk=decision_id
+    )
+    decision = decision.first()
+    if decision is None:
+        return False
+    proposal = decision.proposal
+    recipients = proposal_decision_recipients(proposal=proposal)
+    if not recipients:
+        logger.warning("nobody to tell of the decision on %s: the supplier has no owner or editor", proposal.reference)
+        return False
+    path = reverse("portal:proposal_detail", args=[proposal.reference])
+    context = {
+        "decision": decision,
+        "proposal": proposal,
+        "shortlisted": decision.outcome == DecisionOutcome.SHORTLISTED,
+        "proposal_url": f"{settings.SITE_URL.rstrip('/')}{path}",
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Decision on proposal {proposal.reference}: {decision.get_outcome_display()}",
+        body=render_to_string("emails/decision_notice.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=recipients,
+    )
+    message.attach_alternative(render_to_string("emails/decision_notice.html", context), "text/html")
+    message.send()
+    return True
+
+
+# --- Sealed commercial terms --------------------------------------------------------------------------------------
+
+
+def commercial_terms_open(*, user, proposal: Proposal):
+    """The commercial terms if this user may see them now (None otherwise); each showing is audited."""
+    now = timezone.now()
+    terms = commercial_terms_visible_to(user=user, proposal=proposal, now=now)
+    if terms is None:
+        return None
+    sealed = now < proposal.rfp.closes_at
+    audit_record(
+        action="commercial_terms.opened",
+        target=proposal,
+        actor=user,
+        summary=f"{proposal.reference}: commercial terms opened by {user}"
+        + (" before the round closed" if sealed else ""),
+        data={"terms": terms.pk, "before_close": sealed, "role": user.buyer_role, "at": now.isoformat()},
+    )
+    return terms
