@@ -28,6 +28,22 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _save_form(request, form, save, *, success, next_url: str):
+    """On a valid POST, hand the form's data to the service: success redirects, a refusal lands on the form.
+
+    Returns None when the form page should be shown (a GET, invalid input or a refusal).
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save(form.cleaned_data)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return None
+    messages.success(request, success(saved))
+    return redirect(next_url)
+
+
 def _refusal_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -100,15 +116,14 @@ def company(request):
 def company_edit(request):
     supplier = request.access.supplier
     form = _with_naics_preview(SupplierForm(request.POST or None, supplier=supplier))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.supplier_update(supplier=supplier, actor=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The company profile is saved.")
-            return redirect("portal:company")
-    return render(
+    saved = _save_form(
+        request,
+        form,
+        lambda data: services.supplier_update(supplier=supplier, actor=request.user, data=data),
+        success=lambda _: "The company profile is saved.",
+        next_url="portal:company",
+    )
+    return saved or render(
         request,
         "portal/company/edit.html",
         {"form": form, "access": request.access, "supplier": supplier, "section": "profile"},
@@ -257,32 +272,28 @@ def _facility_form_page(request, form, facility=None):
 @member_required(editor=True)
 def facility_create(request):
     form = FacilityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            facility = services.facility_create(
-                supplier=request.access.supplier, actor=request.user, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{facility.name} is added to your facilities.")
-            return redirect("portal:facilities")
-    return _facility_form_page(request, form)
+    saved = _save_form(
+        request,
+        form,
+        lambda data: services.facility_create(supplier=request.access.supplier, actor=request.user, data=data),
+        success=lambda facility: f"{facility.name} is added to your facilities.",
+        next_url="portal:facilities",
+    )
+    return saved or _facility_form_page(request, form)
 
 
 @member_required(editor=True)
 def facility_edit(request, pk: int):
     facility = selectors.facility_for_supplier(supplier=request.access.supplier, pk=pk)
     form = FacilityForm(request.POST or None, instance=facility)
-    if request.method == "POST" and form.is_valid():
-        try:
-            facility = services.facility_update(facility=facility, actor=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{facility.name} is saved.")
-            return redirect("portal:facilities")
-    return _facility_form_page(request, form, facility)
+    saved = _save_form(
+        request,
+        form,
+        lambda data: services.facility_update(facility=facility, actor=request.user, data=data),
+        success=lambda saved_facility: f"{saved_facility.name} is saved.",
+        next_url="portal:facilities",
+    )
+    return saved or _facility_form_page(request, form, facility)
 
 
 @member_required(editor=True)
@@ -334,20 +345,16 @@ def _certification_form_page(request, form, certification=None):
 def certification_create(request):
     supplier = request.access.supplier
     form = CertificationForm(request.POST or None, request.FILES or None, supplier=supplier)
-    if request.method == "POST" and form.is_valid():
-        try:
-            certification = services.certification_create(
-                supplier=supplier,
-                actor=request.user,
-                data=form.cleaned_data,
-                document=request.FILES.get("document"),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{certification} is added to your certifications.")
-            return redirect("portal:certifications")
-    return _certification_form_page(request, form)
+    saved = _save_form(
+        request,
+        form,
+        lambda data: services.certification_create(
+            supplier=supplier, actor=request.user, data=data, document=request.FILES.get("document")
+        ),
+        success=lambda certification: f"{certification} is added to your certifications.",
+        next_url="portal:certifications",
+    )
+    return saved or _certification_form_page(request, form)
 
 
 @member_required(editor=True)
@@ -355,20 +362,16 @@ def certification_edit(request, pk: int):
     supplier = request.access.supplier
     certification = selectors.certification_for_supplier(supplier=supplier, pk=pk)
     form = CertificationForm(request.POST or None, request.FILES or None, instance=certification, supplier=supplier)
-    if request.method == "POST" and form.is_valid():
-        try:
-            certification = services.certification_update(
-                certification=certification,
-                actor=request.user,
-                data=form.cleaned_data,
-                document=request.FILES.get("document"),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{certification} is saved.")
-            return redirect("portal:certifications")
-    return _certification_form_page(request, form, certification)
+    saved = _save_form(
+        request,
+        form,
+        lambda data: services.certification_update(
+            certification=certification, actor=request.user, data=data, document=request.FILES.get("document")
+        ),
+        success=lambda saved_certification: f"{saved_certification} is saved.",
+        next_url="portal:certifications",
+    )
+    return saved or _certification_form_page(request, form, certification)
 
 
 @member_required(editor=True)
