@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-packages services lint format migrate seed clean
+.PHONY: run test bench install system-packages services lint format migrate seed clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ services: var
 
 test: system-packages install services
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# `make bench` (about 15 minutes) or `make bench SMALL=1` (about 2): figures and their floors, see README "Benchmarks".
+bench: system-packages install services
+	$(BIN)/python -m bench.run $(if $(SMALL),--small) $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

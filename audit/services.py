@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -68,3 +69,27 @@ def audit_chain_verify() -> list[int]:
             broken.append(event.id)
         previous = event.hash
     return broken
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    event: AuditEvent
+    reason: str
+
+
+def audit_chain_first_break() -> tuple[int, ChainBreak | None]:
+    """How many events were checked, and the first whose link is broken (None when the chain is intact)."""
+    previous: AuditEvent | None = None
+    checked = 0
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        checked += 1
+        previous_hash = previous.hash if previous is not None else ""
+        if event.previous_hash != previous_hash:
+            before = f"event #{previous.id}" if previous is not None else "the start of the chain"
+            return checked, ChainBreak(
+                event, f"it does not follow {before}: an event between them was removed, or that one was rewritten"
+            )
+        if event.hash != _event_hash(previous_hash=previous_hash, fields=_hashed_fields(event)):
+            return checked, ChainBreak(event, "its content no longer matches its hash: the row was edited")
+        previous = event
+    return checked, None

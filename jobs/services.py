@@ -5,6 +5,7 @@ periodic `jobs_sweep` publishes it again. Workers run jobs through `job_run`, wh
 """
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -35,19 +36,33 @@ def job_enqueue(*, task_name: str, arguments: dict[str, Any], dedupe_key: str | 
     return job
 
 
-def job_publish(*, job_id) -> bool:
-    """Hand a job to the broker; False (and the job left for the sweeper) when the broker cannot be reached."""
+# After a failed publish this process leaves new jobs to the sweeper for a while (monotonic deadline), instead of
+# making every request wait out the broker's timeouts again: a stalled broker costs one request one timeout.
+_broker_unreachable_until = 0.0
+
+
+def job_publish(*, job_id, force: bool = False) -> bool:
+    """Hand a job to the broker; False (and the job left for the sweeper) when the broker cannot be reached, or
+    failed moments ago in this process (unless `force`)."""
+    global _broker_unreachable_until
     from config.celery_app import app
 
     job = Job.objects.filter(id=job_id).only("task_name", "status").first()
     if job is None or job.status not in (Job.Status.PENDING, Job.Status.QUEUED, Job.Status.RETRYING):
         return False
+    if not force and time.monotonic() < _broker_unreachable_until:
+        Job.objects.filter(id=job.id).update(
+            last_error="publish failed: the broker was unreachable moments ago; left for the sweeper"
+        )
+        return False
     try:
         app.send_task(job.task_name, kwargs={"job_id": str(job.id)})
     except Exception as error:
+        _broker_unreachable_until = time.monotonic() + settings.JOB_PUBLISH_BACKOFF_SECONDS
         logger.warning("job %s (%s) not published, the sweeper will retry: %s", job.id, job.task_name, error)
         Job.objects.filter(id=job.id).update(last_error=f"publish failed: {error}"[:2000])
         return False
+    _broker_unreachable_until = 0.0
     Job.objects.filter(id=job.id, status=Job.Status.PENDING).update(status=Job.Status.QUEUED)
     Job.objects.filter(id=job.id).update(published_at=timezone.now(), publish_count=F("publish_count") + 1)
     return True
@@ -65,8 +80,9 @@ def jobs_due_for_publish(*, now=None):
 def jobs_sweep(*, limit: int = 500) -> int:
     """Publish again the jobs that never reached the broker (or whose message was lost); returns how many."""
     published = 0
-    for job_id in jobs_due_for_publish().values_list("id", flat=True)[:limit]:
-        if job_publish(job_id=job_id):
+    for index, job_id in enumerate(jobs_due_for_publish().values_list("id", flat=True)[:limit]):
+        # The first one always tries the broker; once one fails, the rest wait for the next sweep.
+        if job_publish(job_id=job_id, force=index == 0):
             published += 1
     if published:
         logger.info("sweeper published %d job(s)", published)
@@ -79,10 +95,24 @@ def job_run(*, job_id, handler: Callable[..., Any]) -> bool:
         job = Job.objects.select_for_update().filter(id=job_id).first()
         if job is None or job.status in (Job.Status.DONE, Job.Status.DEAD):
             return False
+        if job.status == Job.Status.RUNNING:
+            # Delivered again while marked running: the process of the last attempt died (crash, kill, out of
+            # memory) and the broker redelivered the message. Count it; a job that always kills its process is dead.
+            job.last_error = (
+                f"The worker process died during attempt {job.attempts} (started {job.started_at:%Y-%m-%d %H:%M:%S} "
+                "UTC): killed, crashed or out of memory."
+            )
+            if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+                job.status = Job.Status.DEAD
+                job.finished_at = timezone.now()
+                job.last_error += f" Given up: the worker process died during each of {job.attempts} attempts."
+                job.save(update_fields=["status", "finished_at", "last_error"])
+                logger.error("job %s (%s) is dead: %s", job.id, job.task_name, job.last_error)
+                return False
         job.status = Job.Status.RUNNING
         job.attempts += 1
         job.started_at = timezone.now()
-        job.save(update_fields=["status", "attempts", "started_at"])
+        job.save(update_fields=["status", "attempts", "started_at", "last_error"])
     try:
         with transaction.atomic():
             handler(**job.arguments)

@@ -12,6 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import Truncator
 
 from audit.services import audit_record
+from documents.admin import SummaryPdfInline
 from rfp import services
 from rfp.enums import AssignmentStatus
 from rfp.exceptions import DomainError
@@ -149,7 +150,7 @@ class RfpAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["reference", "title", "description", "sectors"]}),
         ("Dates", {"fields": [("opens_at", "closes_at"), "display_time_zone", "created_at"]}),
-        ("Review", {"fields": ["rolling_review", ("reviewers_per_proposal", "review_due_days")]}),
+        ("Review", {"fields": ["rolling_review", "blind_review", ("reviewers_per_proposal", "review_due_days")]}),
     ]
     inlines = [AddendumInline, ClarificationInline]
 
@@ -311,7 +312,9 @@ class InformationRequestInline(ProposalChildInlineMixin, ReadOnlyInline):
     related = ("requested_by", "responded_by")
 
 
-class ReviewAssignmentInline(ProposalChildInlineMixin, admin.TabularInline):
+class ReviewAssignmentInline(ProposalChildInlineMixin, ReadOnlyInline):
+    """Assignments come from the assignment service (after the checks, or "Assign now" in the review workspace)."""
+
     model = ReviewAssignment
     fields = [
         "reviewer",
@@ -322,16 +325,9 @@ class ReviewAssignmentInline(ProposalChildInlineMixin, admin.TabularInline):
         "conflict_declaration",
         "conflict_declared_at",
     ]
-    readonly_fields = ["conflict_declaration", "conflict_declared_at"]
-    autocomplete_fields = ["reviewer"]
-    extra = 0
+    readonly_fields = fields
     show_change_link = True
     related = ("reviewer",)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "reviewer":
-            kwargs["queryset"] = User.objects.filter(buyer_role=User.BuyerRole.REVIEWER)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class DecisionInline(ProposalChildInlineMixin, ReadOnlyAdminMixin, admin.StackedInline):
@@ -412,6 +408,7 @@ class ProposalAdmin(admin.ModelAdmin):
         InformationRequestInline,
         ReviewAssignmentInline,
         DecisionInline,
+        SummaryPdfInline,
     ]
     actions = ["start_review", "withdraw"]
 
@@ -801,17 +798,39 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
         ("conflict_declaration", "conflict_declared_at"),
         "conflict_note",
     ]
-    readonly_fields = ["conflict_declaration", "conflict_declared_at", "conflict_note"]
+    # Only the due date is the lead's to change here; who reviews what is the assignment service's business.
+    readonly_fields = [
+        "proposal",
+        "reviewer",
+        "status",
+        "assigned_at",
+        "released_at",
+        "conflict_declaration",
+        "conflict_declared_at",
+        "conflict_note",
+    ]
     inlines = [ReviewInline]
 
     @admin.display(description="supplier", ordering="proposal__supplier__legal_name")
     def supplier(self, obj: ReviewAssignment):
         return obj.proposal.supplier
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "reviewer":
-            kwargs["queryset"] = User.objects.filter(buyer_role=User.BuyerRole.REVIEWER)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "due_at" in form.changed_data:
+            audit_record(
+                action="review.due_date_changed",
+                target=obj.proposal,
+                actor=request.user,
+                summary=f"{obj.proposal.reference}: {obj.reviewer}'s review now due {obj.due_at:%Y-%m-%d %H:%M} UTC",
+                data={"assignment": obj.pk, "due_at": obj.due_at.isoformat()},
+            )
 
 
 class ScoreInline(ReadOnlyInline):

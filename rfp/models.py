@@ -72,6 +72,9 @@ class Rfp(models.Model):
         default=2, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
     review_due_days = models.PositiveSmallIntegerField(default=10, validators=[MinValueValidator(1)])
+    blind_review = models.BooleanField(
+        default=False, help_text="Reviewers do not see who the supplier is; program leads still do."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -222,6 +225,7 @@ class Proposal(WorkforceByTrade):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True, help_text="When the status last changed.")
 
     class Meta:
         ordering = [models.F("submitted_at").desc(nulls_last=True), "-created_at"]

@@ -357,8 +357,21 @@ def _field_rows(instance, names) -> list[tuple[str, object]]:
     return rows
 
 
-def proposal_answer_summary(*, proposal: Proposal) -> list[tuple[str, list[tuple[str, object]]]]:
-    """The supplier's answers as sections of (label, value) rows, for a last look before submitting."""
+def _facility_names(proposal: Proposal, *, blind: bool) -> str:
+    facilities = proposal.facilities.all()
+    if blind:
+        return "; ".join(f"A facility in {f.state}" for f in facilities) or "—"
+    return "; ".join(f"{f.name}, {f.city} {f.state}" for f in facilities) or "—"
+
+
+def proposal_answer_summary(
+    *, proposal: Proposal, with_commercial_terms: bool = True, blind: bool = False
+) -> list[tuple[str, list[tuple[str, object]]]]:
+    """The supplier's answers as sections of (label, value) rows, for a last look before submitting and for review.
+
+    Reviewers get it without the sealed commercial terms (opened apart, audited) and, in a blind round, with the
+    facilities named only by their state.
+    """
     from rfp.models import CommercialTerms
 
     sections = [
@@ -378,12 +391,12 @@ def proposal_answer_summary(*, proposal: Proposal) -> list[tuple[str, list[tuple
         (
             "Capacity & facilities",
             [
-                ("Facilities", "; ".join(f"{f.name}, {f.city} {f.state}" for f in proposal.facilities.all()) or "—"),
+                ("Facilities", _facility_names(proposal, blind=blind)),
                 *_field_rows(proposal, PROPOSAL_CAPACITY_FIELDS),
             ],
         )
     )
-    terms = CommercialTerms.objects.filter(proposal=proposal).first()
+    terms = CommercialTerms.objects.filter(proposal=proposal).first() if with_commercial_terms else None
     asks = _field_rows(proposal, ["asks_offtake_units", "asks_co_investment_usd", "asks_prepayment_pct", "asks_notes"])
     if terms is not None:
         asks += _field_rows(terms, [f.name for f in terms._meta.concrete_fields if f.name not in ("id", "proposal")])
@@ -588,18 +601,32 @@ class ScoreSummary:
     disagreement: bool
 
 
-def proposal_score_summary(*, proposal: Proposal) -> ScoreSummary:
-    from django.conf import settings
-
+def _submitted_scores(**filters) -> QuerySet:
+    """(proposal id, weighted score) of submitted reviews: a completed assignment and a score."""
     from rfp.models import Review
 
-    scores = sorted(
-        Review.objects.filter(
-            assignment__proposal=proposal,
-            assignment__status=AssignmentStatus.COMPLETED,
-            weighted_score__isnull=False,
-        ).values_list("weighted_score", flat=True)
-    )
+    return Review.objects.filter(
+        assignment__status=AssignmentStatus.COMPLETED, weighted_score__isnull=False, **filters
+    ).values_list("assignment__proposal_id", "weighted_score")
+
+
+def proposal_score_summary(*, proposal: Proposal) -> ScoreSummary:
+    return score_summary_of(scores=[score for _, score in _submitted_scores(assignment__proposal=proposal)])
+
+
+def proposal_score_summaries(*, proposals: QuerySet[Proposal]) -> dict[int, ScoreSummary]:
+    """`proposal_score_summary` of many proposals in one query (exports), keyed by proposal id; a proposal
+    without a submitted review is absent."""
+    scores: dict[int, list[Decimal]] = {}
+    for proposal_id, score in _submitted_scores(assignment__proposal__in=proposals.values("pk")):
+        scores.setdefault(proposal_id, []).append(score)
+    return {proposal_id: score_summary_of(scores=values) for proposal_id, values in scores.items()}
+
+
+def score_summary_of(*, scores: list[Decimal]) -> ScoreSummary:
+    from django.conf import settings
+
+    scores = sorted(scores)
     if not scores:
         return ScoreSummary(count=0, mean=None, median=None, spread=None, disagreement=False)
     cent = Decimal("0.01")
@@ -636,20 +663,30 @@ def proposal_ranking_for_sector(*, rfp: Rfp, sector) -> QuerySet[Proposal]:
     )
 
 
+def commercial_terms_open_to_role(*, buyer_role: str, rfp: Rfp, now) -> bool:
+    """The rule of the sealed prices by role: program leads always; reviewers once the round has closed."""
+    user_model = get_user_model()
+    if buyer_role == user_model.BuyerRole.PROGRAM_LEAD:
+        return True
+    return buyer_role == user_model.BuyerRole.REVIEWER and now >= rfp.closes_at
+
+
 def commercial_terms_visible_to(*, user, proposal: Proposal, now):
     """The sealed prices: program leads always; a reviewer holding the proposal only once the round has closed."""
     from rfp.models import CommercialTerms
 
     if user is None or not user.is_authenticated:
         return None
+    if not commercial_terms_open_to_role(buyer_role=user.buyer_role, rfp=proposal.rfp, now=now):
+        return None
     if not user.is_program_lead:
-        if not user.is_reviewer or now < proposal.rfp.closes_at:
-            return None
         holds = ReviewAssignment.objects.filter(proposal=proposal, reviewer=user).exclude(
             status=AssignmentStatus.RELEASED
         )
         if not holds.exists():
             return None
+    if Proposal.commercial_terms.is_cached(proposal):  # loaded by select_related: no query per row of an export
+        return getattr(proposal, "commercial_terms", None)
     return CommercialTerms.objects.filter(proposal=proposal).first()
 
 
@@ -668,3 +705,218 @@ def proposal_decision_recipients(*, proposal: Proposal) -> list[str]:
         .values_list("user__email", flat=True)
     )
     return list(dict.fromkeys(email for email in emails if email))
+
+
+# --- The review workspace: queues, one proposal as a reviewer or program lead sees it, SLA --------------------------
+
+
+@dataclass(frozen=True)
+class ProposalQueueFilters:
+    """What a program lead narrows the queue by; every field is optional."""
+
+    rfp_id: int | None = None
+    sector: str = ""  # Sector.code
+    category: str = ""  # Category.code
+    state: str = ""  # US state of a facility the proposal names, or of the supplier's headquarters
+    status: str = ""
+    checks: str = ""  # "fail": any failed check; "warning": warnings but no failure; "pass": all passed
+    score_min: Decimal | None = None
+    score_max: Decimal | None = None
+    overdue: bool = False
+    search: str = ""  # supplier name, reference, title or narrative
+
+
+QUEUE_CHECK_FILTERS = ("fail", "warning", "pass")
+
+
+def _count_of(queryset, *, group_by: str) -> Coalesce:
+    counted = queryset.order_by().values(group_by).annotate(count=Count("pk")).values("count")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _with_queue_figures(proposals: QuerySet[Proposal], *, now) -> QuerySet[Proposal]:
+    """Annotate what the queue shows of each proposal, in subqueries so the query count does not grow with rows:
+    `checks_failed`, `checks_warned`, `checks_total` (latest version), `score_mean` and `review_count` (submitted
+    reviews), `open_review_count`, `overdue_review_count` and `next_due_at` (open assignments)."""
+    from django.db.models import Min
+
+    from rfp.enums import CheckOutcome
+    from rfp.models import Review
+
+    current_checks = ProposalCheck.objects.filter(proposal=OuterRef("pk"), version=OuterRef("version"))
+    open_assignments = ReviewAssignment.objects.filter(proposal=OuterRef("pk"), status=AssignmentStatus.ASSIGNED)
+    submitted_reviews = Review.objects.filter(
+        assignment__proposal=OuterRef("pk"),
+        assignment__status=AssignmentStatus.COMPLETED,
+        weighted_score__isnull=False,
+    ).order_by()
+    return proposals.annotate(
+        checks_failed=_count_of(current_checks.filter(outcome=CheckOutcome.FAIL), group_by="proposal"),
+        checks_warned=_count_of(current_checks.filter(outcome=CheckOutcome.WARNING), group_by="proposal"),
+        checks_total=_count_of(current_checks, group_by="proposal"),
+        score_mean=Subquery(
+            submitted_reviews.values("assignment__proposal").annotate(mean=Avg("weighted_score")).values("mean")
+        ),
+        review_count=_count_of(submitted_reviews, group_by="assignment__proposal"),
+        open_review_count=_count_of(open_assignments, group_by="proposal"),
+        overdue_review_count=_count_of(open_assignments.filter(due_at__lt=now), group_by="proposal"),
+        next_due_at=Subquery(open_assignments.order_by().values("proposal").annotate(due=Min("due_at")).values("due")),
+    )
+
+
+def proposal_queue_for_lead(*, filters: ProposalQueueFilters, now) -> QuerySet[Proposal]:
+    """Every submitted proposal (drafts are the supplier's own business), oldest submission first, with the
+    figures of `_with_queue_figures`, narrowed by `filters`."""
+    from suppliers.models import Facility
+
+    proposals = Proposal.objects.exclude(status=ProposalStatus.DRAFT).filter(submitted_at__isnull=False)
+    if filters.rfp_id:
+        proposals = proposals.filter(rfp_id=filters.rfp_id)
+    if filters.sector:
+        proposals = proposals.filter(sector__code=filters.sector)
+    if filters.category:
+        proposals = proposals.filter(
+            Exists(Proposal.categories.through.objects.filter(proposal=OuterRef("pk"), category__code=filters.category))
+        )
+    if filters.state:
+        named_facility = Proposal.facilities.through.objects.filter(
+            proposal=OuterRef("pk"), facility__in=Facility.objects.filter(state=filters.state)
+        )
+        proposals = proposals.filter(Exists(named_facility) | Q(supplier__hq_state=filters.state))
+    if filters.status:
+        proposals = proposals.filter(status=filters.status)
+    if filters.search:
+        term = filters.search.strip()
+        proposals = proposals.filter(
+            Q(reference__icontains=term)
+            | Q(supplier__legal_name__icontains=term)
+            | Q(supplier__dba__icontains=term)
+            | Q(title__icontains=term)
+            | Q(technical_narrative__icontains=term)
+        )
+    proposals = _with_queue_figures(proposals, now=now)
+    if filters.checks == "fail":
+        proposals = proposals.filter(checks_failed__gt=0)
+    elif filters.checks == "warning":
+        proposals = proposals.filter(checks_failed=0, checks_warned__gt=0)
+    elif filters.checks == "pass":
+        proposals = proposals.filter(checks_total__gt=0, checks_failed=0, checks_warned=0)
+    if filters.score_min is not None:
+        proposals = proposals.filter(score_mean__gte=filters.score_min)
+    if filters.score_max is not None:
+        proposals = proposals.filter(score_mean__lte=filters.score_max)
+    if filters.overdue:
+        proposals = proposals.filter(overdue_review_count__gt=0)
+    return proposals.select_related("rfp", "sector", "supplier").order_by("submitted_at", "pk")
+
+
+def review_queue_for_reviewer(*, reviewer, now, include_finished: bool = False) -> QuerySet[ReviewAssignment]:
+    """A reviewer's assignments, the longest-waiting proposal first; released ones are gone. Each carries the
+    proposal's check counts (`checks_failed`, `checks_warned`, `checks_total`) and `is_overdue`."""
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    from rfp.enums import CheckOutcome
+
+    assignments = ReviewAssignment.objects.filter(reviewer=reviewer)
+    if include_finished:
+        assignments = assignments.exclude(status=AssignmentStatus.RELEASED)
+    else:
+        assignments = assignments.filter(status=AssignmentStatus.ASSIGNED)
+    current_checks = ProposalCheck.objects.filter(
+        proposal=OuterRef("proposal_id"), version=OuterRef("proposal__version")
+    )
+    return (
+        assignments.select_related("proposal__rfp", "proposal__sector", "proposal__supplier", "review")
+        .annotate(
+            checks_failed=_count_of(current_checks.filter(outcome=CheckOutcome.FAIL), group_by="proposal"),
+            checks_warned=_count_of(current_checks.filter(outcome=CheckOutcome.WARNING), group_by="proposal"),
+            checks_total=_count_of(current_checks, group_by="proposal"),
+            is_overdue=ExpressionWrapper(
+                Q(status=AssignmentStatus.ASSIGNED, due_at__lt=now), output_field=BooleanField()
+            ),
+        )
+        .order_by("proposal__submitted_at", "assigned_at", "pk")
+    )
+
+
+def proposal_for_review(*, user, reference: str) -> Proposal:
+    """A proposal as the review workspace may show it: any submitted one to a program lead; to a reviewer only
+    while they hold an assignment on it that was not released. Anyone else gets a 404."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    if not user.is_authenticated or not (user.is_program_lead or user.is_reviewer):
+        raise Http404("No such proposal.")
+    proposals = Proposal.objects.select_related("rfp", "sector", "supplier").exclude(status=ProposalStatus.DRAFT)
+    if not user.is_program_lead:
+        held = ReviewAssignment.objects.filter(proposal=OuterRef("pk"), reviewer=user).exclude(
+            status=AssignmentStatus.RELEASED
+        )
+        proposals = proposals.filter(Exists(held))
+    return get_object_or_404(proposals, reference=reference)
+
+
+def assignment_for_reviewer(*, reviewer, proposal: Proposal) -> ReviewAssignment | None:
+    """The reviewer's assignment on the proposal that was not released (open or completed), with its review."""
+    return (
+        ReviewAssignment.objects.filter(proposal=proposal, reviewer=reviewer)
+        .exclude(status=AssignmentStatus.RELEASED)
+        .select_related("review", "reviewer")
+        .first()
+    )
+
+
+def proposal_assignment_list(*, proposal: Proposal) -> QuerySet[ReviewAssignment]:
+    """Every assignment of a proposal, released ones included, with its review and scores (program leads)."""
+    from rfp.models import Score
+
+    return (
+        ReviewAssignment.objects.filter(proposal=proposal)
+        .select_related("reviewer", "review")
+        .prefetch_related(Prefetch("review__scores", queryset=Score.objects.select_related("criterion")))
+        .order_by("assigned_at", "pk")
+    )
+
+
+def supplier_hidden_from(*, user, proposal: Proposal) -> bool:
+    """Blind review: a reviewer of a blind round does not see who the supplier is; program leads always do."""
+    return bool(proposal.rfp.blind_review) and not user.is_program_lead
+
+
+@dataclass(frozen=True)
+class StatusPeriod:
+    status: str
+    label: str
+    started_at: datetime
+    ended_at: datetime | None
+    days: float
+
+
+def proposal_status_history(*, proposal: Proposal, now) -> list[StatusPeriod]:
+    """How long the proposal spent in each status since its first submit, read from its audited transitions."""
+    from audit.models import AuditEvent
+
+    events = AuditEvent.objects.filter(
+        object_type=proposal._meta.label_lower, object_id=str(proposal.pk), action__startswith="proposal."
+    ).order_by("occurred_at", "pk")
+    changes = [
+        (event.occurred_at, event.data["to"]) for event in events if isinstance(event.data, dict) and "to" in event.data
+    ]
+    periods = []
+    for index, (started_at, status) in enumerate(changes):
+        if status == ProposalStatus.DRAFT:
+            continue
+        ended_at = changes[index + 1][0] if index + 1 < len(changes) else None
+        seconds = ((ended_at or now) - started_at).total_seconds()
+        label = ProposalStatus(status).label if status in ProposalStatus.values else status
+        periods.append(StatusPeriod(status, label, started_at, ended_at, round(seconds / 86400, 1)))
+    return periods
+
+
+def review_assignments_open() -> QuerySet[ReviewAssignment]:
+    """Every open assignment, the earliest due first (program leads' SLA view)."""
+    return (
+        ReviewAssignment.objects.filter(status=AssignmentStatus.ASSIGNED)
+        .select_related("reviewer", "proposal__rfp", "proposal__sector", "proposal__supplier")
+        .order_by("due_at", "pk")
+    )

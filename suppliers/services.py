@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -286,24 +285,26 @@ def invitation_accept_url(invitation: Invitation) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
-def _invitation_email(invitation_id: int) -> None:
-    invitation = Invitation.objects.select_related("supplier", "invited_by").get(pk=invitation_id)
+def _invitation_email(invitation: Invitation) -> None:
+    """Queued in the outbox (notifications) with the invitation: it leaves only if the invitation is committed."""
+    from notifications.enums import EmailKind
+    from notifications.services import email_queue
+
     inviter = invitation.invited_by
-    role = invitation.get_role_display().lower()
-    expires = timezone.localtime(invitation.expires_at).strftime("%B %-d, %Y")
-    body = (
-        f"Hello,\n\n"
-        f"{inviter.full_name or inviter.email} ({inviter.email}) invites you to join {invitation.supplier.legal_name} "
-        f"on RFP Intake, the portal where US manufacturers propose supply for AI infrastructure, as {role}.\n\n"
-        f"Accept the invitation here (sign in or create an account with this email address, {invitation.email}):\n"
-        f"{invitation_accept_url(invitation)}\n\n"
-        f"The link works until {expires}. If you did not expect this invitation, ignore this email.\n"
-    )
-    send_mail(
+    email_queue(
+        to=[invitation.email],
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Join {invitation.supplier.legal_name} on RFP Intake",
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[invitation.email],
+        template="emails/invitation",
+        context={
+            "invitation": invitation,
+            "inviter_name": inviter.full_name or inviter.email,
+            "inviter_email": inviter.email,
+            "role": invitation.get_role_display().lower(),
+            "expires": timezone.localtime(invitation.expires_at).strftime("%B %-d, %Y"),
+            "accept_url": invitation_accept_url(invitation),
+        },
+        kind=EmailKind.INVITATION,
+        dedupe_key=f"invitation:{invitation.pk}",
     )
 
 
@@ -361,8 +362,7 @@ def invitation_send(*, supplier: Supplier, actor, email: str, role: str) -> Invi
         summary=f"{email} invited to {supplier.legal_name} as {invitation.get_role_display().lower()}",
         data={"email": email, "role": role, "expires_at": invitation.expires_at, "replaces": replaced},
     )
-    # robust: a mail server that is down must not turn a saved invitation into an error page.
-    transaction.on_commit(partial(_invitation_email, invitation.pk), robust=True)
+    _invitation_email(invitation)
     return invitation
 
 

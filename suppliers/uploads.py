@@ -7,6 +7,7 @@ import hashlib
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -28,6 +29,8 @@ ALLOWED_DESCRIPTION = "PDF, XLSX, DOCX, PNG or JPEG"
 _OOXML_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 _ZIP_MAX_ENTRIES = 5000
 _ZIP_MAX_RATIO = 100
+# A PDF or image carrying one of these is also a web page to a browser that sniffs; a polyglot, refused.
+_HTML_MARKERS = (b"<html", b"<script", b"<iframe", b"<!doctype html")
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,14 @@ def _ooxml_kind(upload: UploadedFile, name: str) -> str:
                     code="zip_bomb",
                 )
             names = {entry.filename for entry in entries}
-    except zipfile.BadZipFile as error:
+            # Inflating every part (bounded by the sizes just checked) catches headers that lie about their size.
+            damaged = archive.testzip()
+            if damaged is not None:
+                raise ValidationError(
+                    f"{name} is a damaged archive: its part {damaged} does not match its recorded size and checksum.",
+                    code="bad_zip",
+                )
+    except (zipfile.BadZipFile, EOFError, zlib.error) as error:
         raise ValidationError(f"{name} is a damaged archive and cannot be read.", code="bad_zip") from error
     finally:
         upload.seek(0)
@@ -87,6 +97,31 @@ def _ooxml_kind(upload: UploadedFile, name: str) -> str:
         f"{name} is a ZIP archive, not a Word (DOCX) or Excel (XLSX) document. Allowed: {ALLOWED_DESCRIPTION}.",
         code="type_not_allowed",
     )
+
+
+def _refuse_polyglot(upload: UploadedFile, name: str, detected: str) -> None:
+    """A PDF or image that is also a web page or an archive (a "GIFAR"-style polyglot) is refused."""
+    tail = b""
+    upload.seek(0)
+    for chunk in upload.chunks():
+        window = (tail + chunk).lower()
+        if any(marker in window for marker in _HTML_MARKERS):
+            upload.seek(0)
+            raise ValidationError(
+                f"{name} is a {detected.upper()} file that also carries web-page code (HTML or script); it is "
+                "refused. Export or scan the document again and upload that copy.",
+                code="polyglot",
+            )
+        tail = window[-32:]
+    upload.seek(0)
+    hides_archive = zipfile.is_zipfile(upload)
+    upload.seek(0)
+    if hides_archive:
+        raise ValidationError(
+            f"{name} is a {detected.upper()} file with an archive (ZIP or JAR) hidden inside it; it is refused. "
+            "Export or scan the document again and upload that copy.",
+            code="polyglot",
+        )
 
 
 def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> CheckedUpload:
@@ -110,6 +145,8 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> Check
     )
     if detected == "zip":
         detected = _ooxml_kind(upload, name)
+    elif detected is not None:
+        _refuse_polyglot(upload, name, detected)
     if detected is None:
         found = f" (its content looks like {guess.mime})" if guess else ""
         raise ValidationError(

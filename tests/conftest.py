@@ -59,3 +59,11 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _broker_not_known_down():
+    """A publish that failed in one test (the broker stopped on purpose) must not hold back the next test's."""
+    import jobs.services
+
+    jobs.services._broker_unreachable_until = 0.0

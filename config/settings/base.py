@@ -3,6 +3,9 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
+
+from operations.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -27,19 +30,30 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "accounts",
     "audit",
     "jobs",
     "suppliers",
     "rfp",
+    "documents",
     "portal",
+    "review",
     "api",
+    "exports",
+    "notifications",
+    "operations",
+    "bench",  # make bench: seed_scale and the floor views (served only with BENCH_FLOORS)
 ]
 
 MIDDLEWARE = [
+    "operations.middleware.RequestTelemetryMiddleware",  # request id, metrics, access log: outermost
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -49,8 +63,27 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.BuyerSecondFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.db_unavailable.DatabaseUnavailableMiddleware",  # a lost database connection answers 503
 ]
+
+# Content-Security-Policy (django-csp): scripts, styles and everything else from this site only, no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # data: for the QR code of the authenticator set-up page
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -118,6 +151,16 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Reviewers and program leads add a TOTP code (allauth.mfa); accounts.middleware keeps them out of these until then.
+BUYER_MFA_REQUIRED = env.bool("BUYER_MFA_REQUIRED", default=True)
+BUYER_MFA_PROTECTED_PREFIXES = ["/panel/", "/review/", "/api/", "/exports/", "/documents/"]
+MFA_ADAPTER = "accounts.mfa.BuyerMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "RFP Intake"
+# A signed-in session lasts a working day ("remember me") or until the browser closes; idle or not, it then ends.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 
 LANGUAGE_CODE = "en-us"
@@ -140,6 +183,8 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# How an authorized download reaches the person: "stream" through Django, or "redirect" to a short-lived signed URL.
+PRIVATE_FILES_DELIVERY = env("PRIVATE_FILES_DELIVERY", default="stream")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 UPLOAD_MAX_EXPANDED_BYTES = env.int("UPLOAD_MAX_EXPANDED_BYTES", default=200 * 1024 * 1024)
@@ -152,17 +197,74 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebase
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="RFP Intake <rfp-intake@localhost>")
 PROGRAM_LEAD_EMAILS = env.list("PROGRAM_LEAD_EMAILS", default=[])
+# The outbox (notifications): a failed send is tried again after 1, 2, 4... minutes (capped), then marked failed.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
+EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=60)
+EMAIL_RETRY_MAX_SECONDS = env.int("EMAIL_RETRY_MAX_SECONDS", default=3600)
 
+# The REST API (api/): bearer tokens first, so an anonymous caller gets 401 with a WWW-Authenticate header.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.AnonymousIpThrottle", "api.throttles.UserThrottle"],
+    # JSON only: browsers read the documentation at /api/v1/docs/; errors are always problem+json.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="60/minute"),
+        "user": env("API_THROTTLE_USER", default="1200/hour"),
+    },
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "RFP Intake API",
+    "DESCRIPTION": "Suppliers' proposals and the buyer's review, as the portal and the review panel do them.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    "PREPROCESSING_HOOKS": ["api.routing.expand_operations"],
+    "ENUM_NAME_OVERRIDES": {
+        "UsStateEnum": "suppliers.enums.UsState",
+        "FacilityStatusEnum": "suppliers.enums.FacilityStatus",
+        "CertificationKindEnum": "suppliers.enums.CertificationKind",
+        "AttachmentKindEnum": "rfp.enums.AttachmentKind",
+        "ProposalStatusEnum": "rfp.enums.ProposalStatus",
+        "AssignmentStatusEnum": "rfp.enums.AssignmentStatus",
+        "DecisionOutcomeEnum": "rfp.enums.DecisionOutcome",
+        "CheckOutcomeEnum": "rfp.enums.CheckOutcome",
+        "DecisionChoiceEnum": ["request_info", "shortlisted", "declined"],
+        "DatacenterSectorEnum": ["datacenter"],
+        "ElectronicsSectorEnum": ["consumer-electronics"],
+        "RoboticsSectorEnum": ["robotics"],
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Celery: the database is the source of truth (jobs.Job); the broker carries job ids and may lose nothing that matters.
 REDIS_URL = env("REDIS_URL", default="")
 # Rate limits (login attempts) are counted in the cache: shared through Redis when there is one.
+# A stalled Redis must not hold a sign-in: each cache call gives up after this long (redis-py alone waits ~5 s);
+# the request then answers 503.
+REDIS_CACHE_OPTIONS = {
+    "socket_timeout": env.float("REDIS_CACHE_TIMEOUT_SECONDS", default=1.0),
+    "socket_connect_timeout": env.float("REDIS_CACHE_TIMEOUT_SECONDS", default=1.0),
+}
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": REDIS_CACHE_OPTIONS,
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -206,22 +308,34 @@ JOB_PUBLISH_GRACE_SECONDS = env.int("JOB_PUBLISH_GRACE_SECONDS", default=30)
 # A job published but not started this long ago is published again (its message was lost).
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=2 * 3600)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=5)
+# After a failed publish, a process leaves new jobs to the sweeper this long instead of waiting on the broker again.
+JOB_PUBLISH_BACKOFF_SECONDS = env.int("JOB_PUBLISH_BACKOFF_SECONDS", default=10)
 # Restricted-party screening (suppliers.screening): a name scoring this much (0-100) against a list entry is a hit,
 # one scoring at least the review score needs a person to look at it.
 SCREENING_HIT_SCORE = env.int("SCREENING_HIT_SCORE", default=92)
 SCREENING_REVIEW_SCORE = env.int("SCREENING_REVIEW_SCORE", default=80)
 # Reviews of one proposal disagree when their weighted scores (0-100) spread by more than this many points.
 REVIEW_DISAGREEMENT_THRESHOLD = env.int("REVIEW_DISAGREEMENT_THRESHOLD", default=20)
+# The OCDS export: its ocid prefix (register one with the Open Contracting Partnership) and who publishes it.
+OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-000000")
+OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", default="RFP Intake")
 CELERY_BEAT_SCHEDULE = {
     "sweep-unpublished-jobs": {"task": "jobs.sweep", "schedule": float(JOB_SWEEP_INTERVAL_SECONDS)},
+    "assign-waiting-proposals": {"task": "rfp.assign_waiting", "schedule": 15 * 60.0},
+    "retry-due-emails": {"task": "notifications.retry_due_emails", "schedule": 30.0},
+    # Hourly checks: each RFP's report settings say at which hour (and, for the weekly report, which day) it is due.
+    "reviewer-digests": {"task": "notifications.send_reviewer_digests", "schedule": crontab(minute=5)},
+    "program-reports": {"task": "notifications.send_program_reports", "schedule": crontab(minute=10)},
 }
 
 
 def broker_transport_options(broker_url: str, *, socket_timeout: float, connect_timeout: float) -> dict:
     if broker_url.startswith("filesystem://"):
-        for folder in ("queue", "processed"):
+        for folder in ("queue", "processed", "control"):
             (BROKER_FOLDER / folder).mkdir(parents=True, exist_ok=True)
         return {
+            # kombu's default control folder is ./control, which would litter the working directory
+            "control_folder": str(BROKER_FOLDER / "control"),
             "data_folder_in": str(BROKER_FOLDER / "queue"),
             "data_folder_out": str(BROKER_FOLDER / "queue"),
             "processed_folder": str(BROKER_FOLDER / "processed"),
@@ -243,11 +357,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(
     connect_timeout=CELERY_BROKER_CONNECTION_TIMEOUT,
 )
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+LOGGING = logging_config(log_format=env("LOG_FORMAT", default="plain"), level=env("LOG_LEVEL", default="INFO"))
+# One log line per request (method, path, status, duration, view, request id); gunicorn's own access log is off.
+ACCESS_LOG = env.bool("ACCESS_LOG", default=False)
+# /metrics (Prometheus) answers a bearer token or a client address in these networks; with neither it is a 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])

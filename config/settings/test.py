@@ -26,5 +26,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(
     socket_timeout=CELERY_BROKER_SOCKET_TIMEOUT,
     connect_timeout=CELERY_BROKER_CONNECTION_TIMEOUT,
 )
+# A test worker looks for the messages of killed workers every 10 s (kombu's default: every 100 s).
+if CELERY_BROKER_URL.startswith("redis"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
+# Test workers may load test-only tasks and hooks (tests/faults/worker_hooks.py); empty otherwise.
+CELERY_IMPORTS = env.list("CELERY_TEST_IMPORTS", default=[])
+# Tests that sign in with force_login skip the second factor; tests/accounts/test_second_factor.py turns it on.
+BUYER_MFA_REQUIRED = False
 # Rate-limit counters must not outlive a test run.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from operations.files import private_file_response
 from portal.access import member_required
 from portal.attachments.forms import AttachmentUploadForm
 from rfp import services
@@ -183,14 +183,7 @@ def attachment_delete(request, reference: str, attachment_id: int):
 def attachment_download(request, reference: str, attachment_id: int):
     """Suppliers' members, assigned reviewers and program leads; the file is always a download, never a page."""
     attachment = attachment_for_download(user=request.user, proposal_reference=reference, attachment_id=attachment_id)
-    try:
-        handle = attachment.file.storage.open(attachment.file.name, "rb")
-    except FileNotFoundError as missing:
-        raise Http404("The file is missing from storage.") from missing
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    # Streamed, or a redirect to a signed URL that expires in seconds (PRIVATE_FILES_DELIVERY): only after the check.
+    return private_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

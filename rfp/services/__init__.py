@@ -7,8 +7,10 @@ from rfp.services.assignment import (
     AssignmentResult,
     ConflictRelease,
     assignment_release_for_conflict,
+    proposal_assign_now,
     proposal_assign_reviewers,
     proposal_unassigned_notice_send,
+    proposals_assign_waiting,
     review_assignment_email_send,
 )
 from rfp.services.attachments import (
@@ -19,6 +21,7 @@ from rfp.services.attachments import (
 )
 from rfp.services.checks import CHECKS_TASK, proposal_run_checks
 from rfp.services.communications import addendum_acknowledge, clarification_ask
+from rfp.services.notices import INFORMATION_REQUEST_NOTICE_TASK, information_request_notice_send
 from rfp.services.proposals import (
     EDITABLE_STATUSES,
     QUEUE_TASK,
@@ -36,6 +39,7 @@ from rfp.services.proposals import (
     rfp_ensure_open,
 )
 from rfp.services.receipts import (
+    RECEIPT_TASK,
     proposal_receipt_send,
     proposal_resubmit_with_receipt,
     proposal_submit_with_receipt,
@@ -57,7 +61,9 @@ __all__ = [
     "CHECKS_TASK",
     "DECISION_NOTICE_TASK",
     "EDITABLE_STATUSES",
+    "INFORMATION_REQUEST_NOTICE_TASK",
     "QUEUE_TASK",
+    "RECEIPT_TASK",
     "TRANSITIONS",
     "UNASSIGNED_NOTICE_TASK",
     "AssignmentResult",
@@ -72,6 +78,8 @@ __all__ = [
     "attachment_delete_refusal",
     "clarification_ask",
     "commercial_terms_open",
+    "information_request_notice_send",
+    "proposal_assign_now",
     "proposal_assign_reviewers",
     "proposal_create",
     "proposal_decide",
@@ -90,6 +98,7 @@ __all__ = [
     "proposal_unassigned_notice_send",
     "proposal_update",
     "proposal_withdraw",
+    "proposals_assign_waiting",
     "review_assignment_email_send",
     "review_save",
     "review_weighted_score",

@@ -16,16 +16,16 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Count
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.selectors import audit_events_for
 from audit.services import audit_record
 from jobs.services import job_enqueue
+from notifications.enums import EmailKind
+from notifications.services import email_queue
 from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
 from rfp.exceptions import DomainError, TransitionNotAllowed
 from rfp.models import Proposal, ReviewAssignment, ReviewerConflict, ReviewerProfile
@@ -194,6 +194,44 @@ def proposal_assign_reviewers(*, proposal_id: int, version: int) -> AssignmentRe
 
 
 @transaction.atomic
+def proposal_assign_now(*, proposal: Proposal, actor) -> AssignmentResult:
+    """A program lead tries the unassigned lane again for one proposal, say after adding reviewers."""
+    if actor is None or not actor.is_program_lead:
+        raise DomainError("Only a program lead can assign reviewers.", code="not_program_lead")
+    proposal = _locked_proposal(proposal.pk)
+    if proposal.status not in ASSIGNABLE_STATUSES:
+        raise TransitionNotAllowed(
+            f"{proposal.reference} is {proposal.get_status_display().lower()}; only a proposal under review "
+            "takes reviewers.",
+            code="not_assignable",
+        )
+    result = _assign(proposal, now=timezone.now())
+    audit_record(
+        action="review.assignment_retried",
+        target=proposal,
+        actor=actor,
+        summary=f"{proposal.reference}: assignment tried again by {actor}, {result.held} of {result.required} "
+        f"reviewers ({len(result.created)} new)",
+        data={"created": [assignment.pk for assignment in result.created], "held": result.held},
+    )
+    return result
+
+
+def proposals_assign_waiting(*, limit: int = 200) -> int:
+    """Periodic: top up the proposals waiting in the unassigned lane; returns how many gained a reviewer."""
+    now = timezone.now()
+    topped_up = 0
+    for proposal_id in proposal_list_unassigned(now=now).values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            proposal = _locked_proposal(proposal_id)
+            if proposal is not None and _assign(proposal, now=now).created:
+                topped_up += 1
+    if topped_up:
+        logger.info("unassigned lane: %d proposal(s) gained reviewers", topped_up)
+    return topped_up
+
+
+@transaction.atomic
 def assignment_release_for_conflict(*, assignment: ReviewAssignment, actor, note: str) -> ConflictRelease:
     """A reviewer declares a conflict: the assignment is released, the conflict kept, a replacement assigned."""
     proposal = _locked_proposal(assignment.proposal_id)
@@ -242,18 +280,20 @@ def assignment_release_for_conflict(*, assignment: ReviewAssignment, actor, note
 
 
 def _panel_url(proposal: Proposal) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{reverse('admin:rfp_proposal_change', args=[proposal.pk])}"
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('review:proposal', args=[proposal.reference])}"
 
 
-def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"emails/{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+def _send(*, subject: str, template: str, context: dict, to: list[str], proposal: Proposal, dedupe_key: str) -> None:
+    """Through the outbox (notifications), which sends, retries and keeps the email."""
+    email_queue(
         to=to,
+        subject=subject,
+        template=f"emails/{template}",
+        context=context,
+        kind=EmailKind(template),
+        proposal=proposal,
+        dedupe_key=dedupe_key,
     )
-    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
-    message.send()
 
 
 def review_assignment_email_send(*, assignment_id: int) -> bool:
@@ -280,6 +320,8 @@ def review_assignment_email_send(*, assignment_id: int) -> bool:
         template="review_assignment",
         context=context,
         to=[assignment.reviewer.email],
+        proposal=proposal,
+        dedupe_key=f"review_assignment:{assignment.pk}",
     )
     return True
 
@@ -304,5 +346,7 @@ def proposal_unassigned_notice_send(*, proposal_id: int, version: int) -> bool:
         template="unassigned_notice",
         context=context,
         to=recipients,
+        proposal=proposal,
+        dedupe_key=f"unassigned_notice:{proposal.pk}:v{version}",
     )
     return True

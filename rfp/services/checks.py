@@ -340,6 +340,9 @@ def proposal_run_checks(*, proposal_id: int, version: int) -> list[ProposalCheck
         },
     )
     _enqueue_assignment(proposal, version=version)
+    from documents.services import summary_pdfs_enqueue
+
+    summary_pdfs_enqueue(proposal=proposal, reason="checked")
     return checks
 
 

@@ -108,7 +108,8 @@ def _ensure_addenda_acknowledged(proposal: Proposal, *, now) -> None:
 def _move(proposal: Proposal, transition: Transition, *, actor, action: str, now, data=None, fields=()) -> None:
     previous = proposal.status
     proposal.status = transition.target
-    proposal.save(update_fields=["status", "updated_at", *fields])
+    proposal.status_changed_at = now
+    proposal.save(update_fields=["status", "status_changed_at", "updated_at", *fields])
     audit_record(
         action=f"proposal.{action}",
         target=proposal,
@@ -356,6 +357,13 @@ def proposal_request_information(*, proposal: Proposal, actor, question: str) ->
         now=now,
         data={"information_request": request.pk},
     )
+    from rfp.services.notices import INFORMATION_REQUEST_NOTICE_TASK
+
+    job_enqueue(
+        task_name=INFORMATION_REQUEST_NOTICE_TASK,
+        arguments={"information_request_id": request.pk},
+        dedupe_key=f"{INFORMATION_REQUEST_NOTICE_TASK}:{request.pk}",
+    )
     return request
 
 
@@ -406,6 +414,9 @@ def proposal_decide(*, proposal: Proposal, actor, outcome: str, rationale: str) 
     )
     proposal.decided_at = now
     _move(proposal, transition, actor=actor, action=outcome, now=now, fields=("decided_at",))
+    from documents.services import summary_pdfs_enqueue
+
+    summary_pdfs_enqueue(proposal=proposal, reason="decided", event=str(decision.pk))
     return decision
 
 
@@ -449,4 +460,8 @@ def proposal_record_queue_entry(*, proposal_id: int, version: int) -> bool:
         arguments={"proposal_id": proposal.pk, "version": version},
         dedupe_key=f"{CHECKS_TASK}:{proposal.pk}:v{version}",
     )
+    from documents.services import summary_pdfs_enqueue
+
+    # The buyer's PDF summaries of this version render alongside the checks (and again once they are stored).
+    summary_pdfs_enqueue(proposal=proposal, reason="submitted")
     return True

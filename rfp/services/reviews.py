@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_record
 from jobs.services import job_enqueue
+from notifications.enums import EmailKind
+from notifications.services import email_queue
 from rfp.enums import AssignmentStatus, ConflictDeclaration, DecisionOutcome, Recommendation
 from rfp.exceptions import DomainError, TransitionNotAllowed
 from rfp.models import Decision, Proposal, Review, ReviewAssignment, ReviewerConflict, Score
@@ -186,6 +186,9 @@ def review_save(
         assignment.status = AssignmentStatus.COMPLETED
         assignment.full_clean()
         assignment.save(update_fields=["status"])
+        from documents.services import summary_pdfs_enqueue
+
+        summary_pdfs_enqueue(proposal=proposal, reason="reviewed", event=str(review.pk))
     state = "submitted" if submit else "saved"
     audit_record(
         action=f"review.{state}",
@@ -255,14 +258,15 @@ def proposal_decision_notice_send(*, decision_id: int) -> bool:
         "shortlisted": decision.outcome == DecisionOutcome.SHORTLISTED,
         "proposal_url": f"{settings.SITE_URL.rstrip('/')}{path}",
     }
-    message = EmailMultiAlternatives(
-        subject=f"Decision on proposal {proposal.reference}: {decision.get_outcome_display()}",
-        body=render_to_string("emails/decision_notice.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    email_queue(
         to=recipients,
+        subject=f"Decision on proposal {proposal.reference}: {decision.get_outcome_display()}",
+        template="emails/decision_notice",
+        context=context,
+        kind=EmailKind.DECISION,
+        proposal=proposal,
+        dedupe_key=f"decision_notice:{decision.pk}",
     )
-    message.attach_alternative(render_to_string("emails/decision_notice.html", context), "text/html")
-    message.send()
     return True
 
 

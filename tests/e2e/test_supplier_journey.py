@@ -24,6 +24,7 @@ from suppliers.enums import MemberRole
 from suppliers.factories import SupplierMemberFactory
 from suppliers.models import Facility, Supplier
 from tests.support.browser import save_screenshot
+from tests.support.outbox import deliver_receipts
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -299,6 +300,7 @@ def test_a_supplier_goes_from_sign_up_to_a_submitted_receipted_datacenter_propos
     assert proposal.countries_of_origin == ["MX", "JP"]
     assert (proposal.asks_offtake_units, terms.unit_price_usd, terms.payment_terms) == (2000, Decimal(38500), "Net 30")
     assert [a["sha256"] for a in version.snapshot["attachments"]] == [digest]
+    deliver_receipts()
     receipts = [message for message in mail.outbox if reference in message.subject]
     assert len(receipts) == 1
     assert receipts[0].to == [EMAIL]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.factories import ReviewerUserFactory, UserFactory
 from jobs.models import Job
 from jobs.services import jobs_sweep
+from notifications.services import SEND_TASK
 from rfp.enums import AssignmentStatus, CheckOutcome, ProposalStatus
 from rfp.factories import draft_proposal
 from rfp.models import Proposal, ProposalCheck, ReviewAssignment, ReviewerProfile, Sector
@@ -78,7 +79,8 @@ def test_a_submitted_proposal_enters_the_queue_through_a_real_worker(redis_serve
         except AssertionError:
             pytest.fail(f"the worker did not finish the job; its log:\n{worker_log(worker)}")
         # Without reviewers the chain ends with a notice to the program leads (there are none to tell).
-        _wait_for_every_job(worker, count=4)
+        # Plus the reviewer's and lead's PDF summaries, rendered after the submit and again once checked.
+        _wait_for_every_job(worker, count=8)
 
     proposal = Proposal.objects.get(pk=proposal.pk)
     job.refresh_from_db()
@@ -190,10 +192,17 @@ def test_a_submit_is_checked_assigned_and_its_reviewers_emailed_through_a_real_w
         celery_worker(broker_url=redis_server.url, extra_env=mail_env) as worker,
     ):
         proposal_submit(proposal=proposal, actor=UserFactory())
-        _wait_for_every_job(worker, count=5)
+        wait_until(
+            lambda: Job.objects.filter(task_name=SEND_TASK, status=Job.Status.DONE).count() == 2,
+            timeout=90,
+            message="both emails sent",
+        )
+        _wait_for_every_job(worker)
 
-    tasks = sorted(Job.objects.values_list("task_name", flat=True))
-    assert tasks == sorted([QUEUE_TASK, CHECKS_TASK, ASSIGN_TASK, ASSIGNMENT_EMAIL_TASK, ASSIGNMENT_EMAIL_TASK])
+    # The PDF summaries' render jobs aside; each assignment email is queued in the outbox, then sent by its own job.
+    tasks = sorted(Job.objects.exclude(task_name__startswith="documents.").values_list("task_name", flat=True))
+    emails = [ASSIGNMENT_EMAIL_TASK, SEND_TASK] * 2
+    assert tasks == sorted([QUEUE_TASK, CHECKS_TASK, ASSIGN_TASK, *emails])
     assert not Job.objects.filter(task_name=UNASSIGNED_NOTICE_TASK).exists()
     assert ProposalCheck.objects.filter(proposal=proposal, version=1, code="completeness").get().outcome == "pass"
     assignments = ReviewAssignment.objects.filter(proposal=proposal)
@@ -207,4 +216,4 @@ def test_a_submit_is_checked_assigned_and_its_reviewers_emailed_through_a_real_w
         assert message["Subject"].startswith(f"Review assigned: proposal {proposal.reference} (Datacenter), due ")
         body = message.get_body(preferencelist=("plain",)).get_content()
         assert "Supplier: Gulf Coast Cooling LLC" in body
-        assert f"/panel/rfp/proposal/{proposal.pk}/change/" in body
+        assert f"/review/proposals/{proposal.reference}/" in body

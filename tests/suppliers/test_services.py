@@ -22,6 +22,7 @@ from suppliers.enums import MemberRole
 from suppliers.factories import FacilityFactory, SupplierFactory, SupplierMemberFactory
 from suppliers.models import Certification, Facility, Invitation, Supplier, SupplierMember
 from suppliers.validators import validate_naics_2022, validate_zip_in_state
+from tests.support.outbox import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +153,7 @@ def test_the_invitation_mail_leaves_only_when_the_invitation_is_committed(django
     assert mail.outbox == []
     for callback in callbacks:
         callback()
+    deliver_outbox()
     assert [message.to for message in mail.outbox] == [["a@b.example"]]
     assert invitation.token in mail.outbox[0].body
 

@@ -18,6 +18,7 @@ class Command(BaseCommand):
             "",
             "RFP intake is starting (Ctrl-C stops the web server, the worker and the scheduler).",
             f"  Supplier portal   {base}/",
+            f"  Review workspace  {base}/review/",
             f"  Review panel      {base}/panel/",
             f"  API               {base}/api/v1/",
             f"  Readiness         {base}/readyz",

@@ -28,6 +28,7 @@ from django.core.management.base import BaseCommand
 from django.db import models, transaction
 from django.db.models import Q
 
+from accounts.mfa import DEMO_TOTP_SECRET, totp_demo_device_ensure
 from accounts.models import User
 from rfp.enums import DecisionOutcome, ProposalStatus
 from rfp.models import Addendum, Category, Clarification, Proposal, ReviewerProfile, Rfp, Sector
@@ -1109,6 +1110,11 @@ def demo_logins_table() -> str:
     role_width = max(len(role) for role, _ in logins)
     lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
     lines += [f"  {role:<{role_width}}  {email}" for role, email in logins]
+    lines += [
+        "The program lead and the reviewers also enter a code from an authenticator app (second factor):",
+        f"  add the demo secret {DEMO_TOTP_SECRET} (time-based, 6 digits, 30 s) to one, or run",
+        "  `python manage.py demo_totp_code` for the code of the moment.",
+    ]
     return "\n".join(lines)
 
 
@@ -1196,6 +1202,7 @@ class Command(BaseCommand):
             },
         )
         self._join(tally, lead, leads_group)
+        self._authenticator(tally, lead)
         users[lead.email] = lead
         for spec in REVIEWERS:
             reviewer = self._user(
@@ -1210,12 +1217,18 @@ class Command(BaseCommand):
                 },
             )
             self._join(tally, reviewer, reviewers_group)
+            self._authenticator(tally, reviewer)
             profile = _upsert(
                 tally, ReviewerProfile, {"user": reviewer}, {"max_open_assignments": 20, "is_active": True}
             )
             _set_m2m(tally, "reviewer sector lists", profile.sectors, [sectors[spec["sector"]]])
             users[reviewer.email] = reviewer
         return users
+
+    def _authenticator(self, tally: _Tally, user: User) -> None:
+        """Buyer logins need a TOTP code: each demo one gets the demo authenticator (`make run` prints its secret)."""
+        if totp_demo_device_ensure(user):
+            tally.note("authenticator apps", created=True)
 
     def _group(self, tally: _Tally, name: str, permissions) -> Group:
         group = Group.objects.filter(name=name).first()

@@ -17,6 +17,7 @@ from suppliers.enums import MemberRole
 from suppliers.factories import SupplierFactory, SupplierMemberFactory
 from suppliers.models import Invitation, SupplierMember
 from tests.portal.company.conftest import page_text
+from tests.support.outbox import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,7 @@ def test_owner_invites_and_the_invitee_accepts_with_the_emailed_link(
     assert invitation.expires_at - timezone.now() > timedelta(days=13, hours=23)
     assert len(invitation.token) >= 40
 
+    deliver_outbox()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["new.hire@lonestar.example"]
@@ -145,6 +147,7 @@ def test_inviting_a_member_or_someone_already_invited_is_refused(
     assert "twice@lonestar.example already has an open invitation" in page
     assert "Revoke it in the list of open invitations to send a new one." in page
     assert Invitation.objects.filter(email="twice@lonestar.example").count() == 1
+    deliver_outbox()
     assert len(mail.outbox) == 1
 
 

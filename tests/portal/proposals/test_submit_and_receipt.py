@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.factories import ProgramLeadFactory
 from rfp import services
 from rfp.models import Addendum, Attachment, ProposalVersion
+from tests.support.outbox import deliver_receipts
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +104,7 @@ def test_submit_shows_the_receipt_and_emails_it_to_the_submitter_and_the_owners(
     assert "a" * 64 in page and "b" * 64 in page
     assert "rack-datasheet.pdf" in page and "ul-listing.pdf" in page
 
+    deliver_receipts()
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == ["editor@lonestar.example"]
@@ -156,6 +158,7 @@ def test_answering_a_request_for_information_makes_version_2_and_keeps_version_1
     assert (draft.status, draft.version) == ("in_review", 2)
     assert draft.information_requests.get().response == "ERCOT, through Austin Energy."
     first, second = ProposalVersion.objects.filter(proposal=draft).order_by("number")
+    deliver_receipts()
     assert "version 2" in mail.outbox[-1].subject
     page_one = client.get(reverse("portal:proposal_receipt", args=[draft.reference, 1])).content.decode()
     page_two = client.get(reverse("portal:proposal_receipt", args=[draft.reference, 2])).content.decode()

@@ -22,6 +22,7 @@ from rfp.factories import RfpFactory, draft_proposal
 from rfp.models import Proposal, ReviewAssignment, ReviewerConflict, ReviewerProfile, Sector
 from rfp.selectors import proposal_list_unassigned
 from suppliers.factories import SupplierFactory, SupplierMemberFactory
+from tests.support.outbox import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -340,13 +341,14 @@ def test_a_short_proposal_waits_in_the_unassigned_lane_and_the_leads_are_emailed
     assert Job.objects.filter(task_name=services.UNASSIGNED_NOTICE_TASK).count() == 1
     assert _run_job(services.UNASSIGNED_NOTICE_TASK, proposal_id=proposal.pk, version=1) is True
     assert _run_job(services.UNASSIGNED_NOTICE_TASK, proposal_id=proposal.pk, version=1) is False
+    deliver_outbox()
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [lead.email, "ops@buyer.example"]
     assert message.subject == f"Unassigned: proposal {proposal.reference} has 1 of 2 reviewers"
     assert "Active reviewers of the Datacenter sector: 1" in message.body
-    assert f"{settings.SITE_URL}/panel/rfp/proposal/{proposal.pk}/change/" in message.body
+    assert f"{settings.SITE_URL}/review/proposals/{proposal.reference}/" in message.body
 
 
 def test_the_lane_empties_once_a_reviewer_is_free_and_nobody_is_told_late():
@@ -485,6 +487,7 @@ def test_the_reviewer_email_names_the_proposal_the_due_date_in_the_rounds_time_z
         assignment = next(a for a in result.created if a.reviewer == reviewer)
 
         assert _run_job(services.ASSIGNMENT_EMAIL_TASK, assignment_id=assignment.pk) is True
+        deliver_outbox()
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -495,14 +498,17 @@ def test_the_reviewer_email_names_the_proposal_the_due_date_in_the_rounds_time_z
     assert "Hello Ana Reyes," in message.body
     assert "Sector: Datacenter" in message.body
     assert "Supplier: Lone Star Rack Systems, Inc." in message.body
-    assert f"{settings.SITE_URL}/panel/rfp/proposal/{proposal.pk}/change/" in message.body
+    assert f"{settings.SITE_URL}/review/proposals/{proposal.reference}/" in message.body
     html, kind = message.alternatives[0]
     assert kind == "text/html"
-    assert f'href="{settings.SITE_URL}/panel/rfp/proposal/{proposal.pk}/change/"' in html
+    assert f'href="{settings.SITE_URL}/review/proposals/{proposal.reference}/"' in html
 
 
-def test_a_mail_outage_fails_the_job_for_a_retry(monkeypatch):
+def test_a_mail_outage_leaves_the_email_in_the_outbox_for_a_retry(monkeypatch):
     from django.core.mail.backends.locmem import EmailBackend
+
+    from notifications.models import OutboundEmail
+    from notifications.services import emails_retry_due
 
     def down(self, messages):
         raise ConnectionRefusedError("SMTP server unreachable")
@@ -512,14 +518,16 @@ def test_a_mail_outage_fails_the_job_for_a_retry(monkeypatch):
     assignment = _assign(proposal).created[0]
     monkeypatch.setattr(EmailBackend, "send_messages", down)
 
-    with pytest.raises(ConnectionRefusedError):
-        _run_job(services.ASSIGNMENT_EMAIL_TASK, assignment_id=assignment.pk)
-
-    job = Job.objects.get(task_name=services.ASSIGNMENT_EMAIL_TASK)
-    assert (job.status, job.attempts) == (Job.Status.RETRYING, 1)
-    assert "SMTP server unreachable" in job.last_error
-    monkeypatch.undo()
     assert _run_job(services.ASSIGNMENT_EMAIL_TASK, assignment_id=assignment.pk) is True
+    deliver_outbox()
+
+    email = OutboundEmail.objects.get(dedupe_key=f"review_assignment:{assignment.pk}")
+    assert (email.status, email.attempts) == ("queued", 1)
+    assert "SMTP server unreachable" in email.last_error
+    monkeypatch.undo()
+    with time_machine.travel(email.next_attempt_at, tick=False):
+        assert emails_retry_due() == 1
+        deliver_outbox()
     assert [m.to for m in mail.outbox] == [["ana@buyer.example"]]
 
 

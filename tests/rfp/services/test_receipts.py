@@ -15,6 +15,7 @@ from rfp.models import Addendum, ProposalVersion
 from rfp.selectors import proposal_receipt, proposal_unacknowledged_addenda
 from suppliers.enums import MemberRole
 from suppliers.factories import SupplierMemberFactory
+from tests.support.outbox import deliver_receipts
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,7 @@ def test_submit_records_the_receipt_and_emails_it_once_the_transaction_commits(d
     assert mail.outbox == [], "nothing is sent before the submit commits"
     for callback in callbacks:
         callback()
+    deliver_receipts()
 
     assert version.number == 1
     event = AuditEvent.objects.get(action="proposal.receipt_issued")
@@ -93,6 +95,7 @@ def test_submit_records_the_receipt_and_emails_it_once_the_transaction_commits(d
     assert (email.to, email.cc) == ([submitter.email], owners)
     assert email.subject == f"Receipt: proposal {proposal.reference}, version 1, received"
     assert f"/portal/proposals/{proposal.reference}/versions/1/receipt/" in email.body
+    assert [name for name, _, kind in email.attachments] == [f"{proposal.reference}-v1-summary.pdf"]
 
 
 def test_the_receipt_comes_from_the_version_snapshot():
@@ -119,6 +122,7 @@ def test_answering_a_request_for_information_issues_a_new_receipt(django_capture
 
     with django_capture_on_commit_callbacks(execute=True):
         version = services.proposal_resubmit_with_receipt(proposal=proposal, actor=supplier_user, response="78744")
+    deliver_receipts()
 
     assert version.number == 2
     assert mail.outbox[0].to == [supplier_user.email]

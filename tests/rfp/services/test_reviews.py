@@ -27,6 +27,7 @@ from rfp.selectors import (
 )
 from suppliers.enums import MemberRole
 from suppliers.factories import SupplierFactory, SupplierMemberFactory
+from tests.support.outbox import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -414,6 +415,7 @@ def test_bulk_decline_reports_the_proposal_not_in_review_and_notifies_each_decli
 
     assert _run_notice_jobs() == [True, True]
     assert _run_notice_jobs() == [False, False], "a finished job does not send again"
+    deliver_outbox()
 
     assert len(mail.outbox) == 2
     by_recipients = {tuple(message.to): message for message in mail.outbox}

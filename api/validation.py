@@ -1,0 +1,55 @@
+"""The API checks input with the portal's own forms, so both faces refuse the same input with the same words.
+
+An input serializer gives the JSON its types (and the schema its shape); the form then validates and normalises
+as it does in the portal, with the current values under the changes, so a PATCH may send only what changes.
+"""
+
+from collections.abc import Callable
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.datastructures import MultiValueDict
+
+
+def form_values(form: forms.BaseForm) -> dict:
+    """What an unbound form shows for each field (its initial values), keyed as the form reads its data."""
+    return {form.add_prefix(name): form[name].value() for name in form.fields}
+
+
+def validated_form(
+    form_class: type[forms.BaseForm],
+    *,
+    changes: dict,
+    files: dict | None = None,
+    adjust: Callable[[forms.BaseForm], None] | None = None,
+    rename: dict[str, str] | None = None,
+    **options,
+) -> forms.BaseForm:
+    """Bind `form_class` to its current values with `changes` over them; raise the form's errors (as a
+    ValidationError keyed by field, renamed by `rename`) unless it is valid. `adjust` changes both forms' fields
+    the same way, e.g. to take category codes instead of ids."""
+    current = form_class(**options)
+    if adjust:
+        adjust(current)
+    values = form_values(current)
+    for name, value in changes.items():
+        # As the form would show the value (a list of country codes as "MX, JP"), so it parses it as typed.
+        field = current.fields.get(name)
+        values[current.add_prefix(name)] = field.prepare_value(value) if field is not None else value
+    # Posted data as a browser sends it: a list is several values of one name (multiple choices).
+    data = MultiValueDict(
+        {key: list(value) if isinstance(value, list | tuple) else [value] for key, value in values.items()}
+    )
+    form = form_class(data=data, files=files, **options)
+    if adjust:
+        adjust(form)
+    if not form.is_valid():
+        rename = rename or {}
+        raise ValidationError({rename.get(name, name): errors for name, errors in form.errors.as_data().items()})
+    return form
+
+
+def required_messages(form_class: type[forms.BaseForm], name: str) -> dict[str, str]:
+    """The portal's "this is missing" message of a form field, for a serializer field's required/blank/null."""
+    message = form_class.base_fields[name].error_messages["required"]
+    return {"required": message, "blank": message, "null": message}

@@ -1,0 +1,146 @@
+"""Rendering and storing the proposal's PDF summary, by Celery workers (queue "pdf"), never in a request.
+
+Each render is kept as a SummaryPdf with its SHA-256, in the private storage (only through the storage API: it may
+be S3). Work that changes what a summary shows (a submit or resubmit, the stored checks, a submitted review, a
+decision) enqueues a render of the buyer's copies with `summary_pdfs_enqueue`; the job renders only when no copy
+reflects the current state yet (`summary_pdf_ensure`), so a redelivered job or two events close together render
+once. The supplier's copy is rendered on demand (the receipt job attaches it; the download view asks for it).
+"""
+
+import hashlib
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from audit.services import audit_record
+from documents.models import Audience, SummaryPdf
+from documents.selectors import summary_pdf_context, summary_pdf_latest, summary_pdf_state
+from jobs.services import job_enqueue
+from rfp.models import Proposal
+
+logger = logging.getLogger(__name__)
+
+# "render_" names are routed to the "pdf" queue (CELERY_TASK_ROUTES).
+RENDER_TASK = "documents.render_summary"
+# The copies re-rendered when the review changes; the supplier's copy changes only with a new version.
+BUYER_AUDIENCES = (Audience.REVIEWER, Audience.PROGRAM_LEAD)
+
+
+def _proposal(proposal_id: int) -> Proposal:
+    return Proposal.objects.select_related("rfp", "sector", "supplier").get(pk=proposal_id)
+
+
+def _ensure_submitted(proposal: Proposal) -> None:
+    if proposal.version < 1:
+        raise ValueError(f"Proposal {proposal.reference} was never submitted; there is nothing to summarise.")
+
+
+@transaction.atomic
+def summary_pdf_render(*, proposal_id: int, audience: str, reason: str) -> SummaryPdf:
+    """Render the summary of the proposal's current version for one audience and store it as a new SummaryPdf."""
+    from documents.pdf import pdf_render_document  # WeasyPrint loads only in the processes that render
+
+    if audience not in Audience.values:
+        raise ValueError(f"{audience!r} is not an audience; choose one of {', '.join(Audience.values)}.")
+    proposal = _proposal(proposal_id)
+    _ensure_submitted(proposal)
+    now = timezone.now()
+    context = summary_pdf_context(proposal=proposal, audience=audience, now=now)
+    rendered = pdf_render_document(html=render_to_string("documents/summary.html", context))
+    summary = SummaryPdf(
+        proposal=proposal,
+        proposal_version=proposal.version,
+        audience=audience,
+        sha256=hashlib.sha256(rendered.content).hexdigest(),
+        page_count=rendered.page_count,
+        size_bytes=len(rendered.content),
+        reason=reason[:100],
+        state=summary_pdf_state(proposal=proposal, audience=audience, now=now),
+        includes_commercial_terms=context["shows_commercial_terms"],
+        rendered_at=now,
+    )
+    summary.file.save(f"{proposal.reference}.pdf", ContentFile(rendered.content), save=False)
+    try:
+        summary.full_clean()
+        summary.save()
+        audit_record(
+            action="summary_pdf.rendered",
+            target=proposal,
+            summary=f"{proposal.reference} v{proposal.version}: {summary.get_audience_display()} rendered ({reason})",
+            data={
+                "summary_pdf": summary.pk,
+                "audience": audience,
+                "version": proposal.version,
+                "sha256": summary.sha256,
+                "pages": summary.page_count,
+                "reason": reason,
+            },
+        )
+    except Exception:
+        # The row did not make it: do not leave the stored file behind.
+        summary.file.storage.delete(summary.file.name)
+        raise
+    logger.info("rendered %s (%d pages, %d bytes)", summary, summary.page_count, summary.size_bytes)
+    return summary
+
+
+def summary_pdf_ensure(*, proposal_id: int, audience: str, reason: str = "requested") -> SummaryPdf:
+    """The newest copy for the proposal's current version and state, rendered first if there is none."""
+    proposal = _proposal(proposal_id)
+    _ensure_submitted(proposal)
+    state = summary_pdf_state(proposal=proposal, audience=audience, now=timezone.now())
+    existing = summary_pdf_latest(proposal=proposal, audience=audience, state=state)
+    if existing is not None:
+        return existing
+    return summary_pdf_render(proposal_id=proposal_id, audience=audience, reason=reason)
+
+
+def summary_pdf_render_job(*, proposal_id: int, audience: str, reason: str, version: int | None = None) -> bool:
+    """Worker side of `summary_pdfs_enqueue`: render unless a copy of the current state exists; False when the
+    proposal is gone or a newer version superseded the one the job was for (that version's own job renders it)."""
+    proposal = Proposal.objects.filter(pk=proposal_id).only("id", "version").first()
+    if proposal is None or proposal.version < 1 or (version is not None and proposal.version != version):
+        return False
+    summary_pdf_ensure(proposal_id=proposal_id, audience=audience, reason=reason)
+    return True
+
+
+def summary_pdfs_enqueue(*, proposal: Proposal, reason: str, event: str = "", audiences=BUYER_AUDIENCES) -> list:
+    """Enqueue a render of each audience's copy in the caller's transaction; `event` names what changed (a review's
+    or decision's id) so the same event never enqueues twice."""
+    jobs = []
+    for audience in audiences:
+        key = f"{RENDER_TASK}:{proposal.pk}:v{proposal.version}:{audience}:{reason}{f':{event}' if event else ''}"
+        jobs.append(
+            job_enqueue(
+                task_name=RENDER_TASK,
+                arguments={
+                    "proposal_id": proposal.pk,
+                    "audience": str(audience),
+                    "reason": reason,
+                    "version": proposal.version,
+                },
+                dedupe_key=key[:200],
+            )
+        )
+    return jobs
+
+
+def summary_pdf_request(*, proposal: Proposal, audience: str) -> SummaryPdf | None:
+    """The copy to serve now: the newest of the current version (None while there is none). When it is missing or
+    out of date, a render is enqueued for the worker; a request never renders."""
+    now = timezone.now()
+    latest = summary_pdf_latest(proposal=proposal, audience=audience)
+    state = summary_pdf_state(proposal=proposal, audience=audience, now=now)
+    if latest is None or latest.state != state:
+        with transaction.atomic():
+            summary_pdfs_enqueue(
+                proposal=proposal,
+                reason="requested",
+                event=hashlib.sha256(state.encode()).hexdigest()[:16],
+                audiences=(audience,),
+            )
+    return latest

@@ -1,0 +1,5 @@
+from documents import services
+from jobs.registry import job_task
+
+# Routed to the "pdf" queue by its name (CELERY_TASK_ROUTES: "*.render_*").
+render_summary = job_task(services.RENDER_TASK)(services.summary_pdf_render_job)

@@ -1,0 +1,33 @@
+"""Downloads of stored documents; each person gets only the copy their role allows, anyone else a 404."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from documents.models import Audience
+from documents.selectors import proposal_for_summary_download, summary_pdf_file_name
+from documents.services import summary_pdf_request
+
+
+@require_GET
+@login_required
+def proposal_summary_pdf(request, proposal_id: int):
+    proposal, audience = proposal_for_summary_download(user=request.user, proposal_id=proposal_id)
+    summary = summary_pdf_request(proposal=proposal, audience=audience)
+    if summary is None:
+        context = {"proposal": proposal, "audience_label": Audience(audience).label}
+        return render(request, "documents/summary_pending.html", context, status=404)
+    if summary.includes_commercial_terms and audience != Audience.SUPPLIER:
+        from rfp.services import commercial_terms_open
+
+        # Sealed prices leave in this file: record the opening as the panel does.
+        commercial_terms_open(user=request.user, proposal=proposal)
+    response = FileResponse(
+        summary.file.open("rb"),
+        content_type="application/pdf",
+        filename=summary_pdf_file_name(proposal=proposal, audience=audience),
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

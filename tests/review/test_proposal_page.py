@@ -1,0 +1,294 @@
+"""One proposal in the review workspace: who may see it, the conflict gate, scoring, sealed terms, decisions."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.factories import UserFactory
+from audit.models import AuditEvent
+from jobs.models import Job
+from jobs.services import job_run
+from rfp import services, tasks
+from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
+from rfp.models import CommercialTerms, Proposal, Review, ReviewAssignment, ReviewerConflict, Rfp
+from rfp.selectors import rubric_for_proposal
+from suppliers.models import SupplierMember
+from tests.review.conftest import assign, in_review, make_reviewer
+from tests.support.outbox import deliver_outbox
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(proposal, name="review:proposal"):
+    return reverse(name, args=[proposal.reference])
+
+
+def _events(proposal, action):
+    return AuditEvent.objects.filter(object_type="rfp.proposal", object_id=str(proposal.pk), action=action)
+
+
+def _run_jobs(task_name: str) -> None:
+    handlers = {
+        services.DECISION_NOTICE_TASK: tasks.send_decision_notice,
+        services.INFORMATION_REQUEST_NOTICE_TASK: tasks.send_information_request_notice,
+        services.ASSIGNMENT_EMAIL_TASK: tasks.send_review_assignment_email,
+    }
+    for job in Job.objects.filter(task_name=task_name):
+        job_run(job_id=job.pk, handler=handlers[task_name].handler)
+    deliver_outbox()
+
+
+def _full_scores(proposal) -> dict:
+    rubric = rubric_for_proposal(proposal=proposal)
+    return {f"score_{criterion.code}": str(criterion.max_score - 1) for criterion in rubric.criteria.all()}
+
+
+@pytest.fixture
+def assigned(reviewer):
+    proposal = in_review(legal_name="Lone Star Racks LLC")
+    return proposal, assign(proposal, reviewer)
+
+
+# --- Who sees what ------------------------------------------------------------------------------------------------
+
+
+def test_a_reviewer_of_another_sector_and_a_supplier_get_404(client, assigned):
+    proposal, _ = assigned
+    for outsider in (make_reviewer(sectors=("robotics",)), UserFactory()):
+        client.force_login(outsider)
+        assert client.get(_url(proposal)).status_code == 404
+        assert client.post(_url(proposal, "review:declare_conflict"), {"declaration": "no_conflict"}).status_code == 404
+    assert client.get(reverse("review:queue")).status_code == 404
+
+
+def test_anonymous_people_are_sent_to_sign_in(client, assigned):
+    proposal, _ = assigned
+    response = client.get(_url(proposal))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_the_conflict_declaration_comes_before_the_proposal(client, assigned, reviewer):
+    proposal, assignment = assigned
+    client.force_login(reviewer)
+    page = client.get(_url(proposal)).content.decode()
+    assert "Do you have a conflict of interest with this supplier" in page
+    assert "Lone Star Racks LLC" in page
+    assert "We build it in Texas." not in page  # the narrative waits for the declaration
+    assert "Your review" not in page
+
+    response = client.post(_url(proposal, "review:declare_conflict"), {"declaration": "no_conflict"})
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.conflict_declaration == ConflictDeclaration.NO_CONFLICT
+    page = client.get(_url(proposal)).content.decode()
+    assert "We build it in Texas." in page
+    assert "Your review" in page
+
+
+def test_a_conflict_needs_a_note_and_changes_nothing_without_one(client, assigned, reviewer):
+    proposal, assignment = assigned
+    client.force_login(reviewer)
+    response = client.post(_url(proposal, "review:declare_conflict"), {"declaration": "conflict", "note": " "})
+    assert response.status_code == 400
+    assert "Say briefly what the conflict is" in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ASSIGNED
+
+
+def test_a_declared_conflict_releases_the_assignment_and_another_reviewer_takes_it(client, assigned, reviewer):
+    proposal, assignment = assigned
+    replacement = make_reviewer()
+    client.force_login(reviewer)
+    response = client.post(
+        _url(proposal, "review:declare_conflict"), {"declaration": "conflict", "note": "My brother works there."}
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.RELEASED
+    assert ReviewerConflict.objects.filter(reviewer=reviewer, supplier=proposal.supplier).exists()
+    assert ReviewAssignment.objects.filter(proposal=proposal, reviewer=replacement, status="assigned").exists()
+    # The released reviewer no longer sees the proposal at all.
+    assert client.get(_url(proposal)).status_code == 404
+    assert proposal.reference not in client.get(reverse("review:queue")).content.decode()
+
+
+# --- Scoring ------------------------------------------------------------------------------------------------------
+
+
+def test_a_reviewer_saves_a_draft_then_submits_and_the_lead_sees_the_aggregate(client, assigned, reviewer, lead):
+    proposal, assignment = assigned
+    services.assignment_declare_no_conflict(assignment=assignment, actor=reviewer)
+    client.force_login(reviewer)
+    scores = _full_scores(proposal)
+    first_code = next(iter(scores))
+    draft = {first_code: scores[first_code], "comments": "Strong site.", "recommendation": "", "action": "save"}
+    assert client.post(_url(proposal, "review:save_review"), draft).status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ASSIGNED
+    assert assignment.review.comments == "Strong site."
+    page = client.get(_url(proposal)).content.decode()
+    assert 'value="Strong site."' in page or "Strong site.</textarea>" in page
+
+    incomplete = {**draft, "action": "submit", "recommendation": "shortlist"}
+    response = client.post(_url(proposal, "review:save_review"), incomplete)
+    assert response.status_code == 400
+    assert "Score every criterion before submitting" in response.content.decode()
+
+    submitted = {**scores, "comments": "Strong site.", "recommendation": "shortlist", "action": "submit"}
+    response = client.post(_url(proposal, "review:save_review"), submitted)
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.COMPLETED
+    assert _events(proposal, "review.submitted").count() == 1
+
+    client.force_login(lead)
+    page = client.get(_url(proposal)).content.decode()
+    assert "Weighted mean" in page
+    assert str(assignment.review.weighted_score) in page
+
+
+def test_a_score_above_the_criterion_maximum_is_refused_on_its_field(client, assigned, reviewer):
+    proposal, assignment = assigned
+    services.assignment_declare_no_conflict(assignment=assignment, actor=reviewer)
+    client.force_login(reviewer)
+    scores = _full_scores(proposal)
+    code = next(iter(scores))
+    response = client.post(_url(proposal, "review:save_review"), {**scores, code: "99", "action": "save"})
+    assert response.status_code == 400
+    assert "Ensure this value is less than or equal to" in response.content.decode()
+    assert not Review.objects.filter(assignment=assignment).exists()
+    assert not AuditEvent.objects.filter(action="review.saved").exists()
+
+
+# --- Sealed commercial terms --------------------------------------------------------------------------------------
+
+
+def test_commercial_terms_are_sealed_for_reviewers_until_close_and_each_opening_is_audited(client, assigned, reviewer):
+    proposal, assignment = assigned
+    CommercialTerms.objects.update_or_create(proposal=proposal, defaults={"unit_price_usd": "1234.56"})
+    services.assignment_declare_no_conflict(assignment=assignment, actor=reviewer)
+    client.force_login(reviewer)
+    page = client.get(_url(proposal)).content.decode()
+    assert "Sealed until the round closes" in page
+    assert "1234.56" not in page
+    assert client.post(_url(proposal, "review:commercial_terms")).status_code == 404
+    assert not _events(proposal, "commercial_terms.opened").exists()
+
+    # The round closes (moving the clock instead would also expire the reviewer's session).
+    Rfp.objects.filter(pk=proposal.rfp_id).update(closes_at=timezone.now() - timedelta(minutes=1))
+    response = client.post(_url(proposal, "review:commercial_terms"))
+    assert response.status_code == 200
+    assert "1234.56" in response.content.decode()
+    assert _events(proposal, "commercial_terms.opened").count() == 1
+
+
+def test_a_program_lead_opens_the_terms_before_close_and_it_is_recorded(client, assigned, lead):
+    proposal, _ = assigned
+    CommercialTerms.objects.update_or_create(proposal=proposal, defaults={"unit_price_usd": "99.00"})
+    client.force_login(lead)
+    response = client.post(_url(proposal, "review:commercial_terms"))
+    assert "99.00" in response.content.decode()
+    event = _events(proposal, "commercial_terms.opened").get()
+    assert event.data["before_close"] is True
+
+
+# --- Blind review -------------------------------------------------------------------------------------------------
+
+
+def test_blind_review_hides_the_supplier_from_reviewers_but_not_from_leads(client, reviewer, lead):
+    proposal = in_review(legal_name="Secret Motors Inc")
+    proposal.rfp.blind_review = True
+    proposal.rfp.save()
+    assignment = assign(proposal, reviewer)
+    client.force_login(reviewer)
+    assert "Secret Motors" not in client.get(reverse("review:queue")).content.decode()
+    assert "Secret Motors" not in client.get(_url(proposal)).content.decode()
+    services.assignment_declare_no_conflict(assignment=assignment, actor=reviewer)
+    page = client.get(_url(proposal)).content.decode()
+    assert "Secret Motors" not in page
+    assert proposal.supplier.uei not in page
+    assert "Hidden: this round is reviewed blind." in page
+    client.force_login(lead)
+    assert "Secret Motors" in client.get(_url(proposal)).content.decode()
+
+
+# --- Decisions ----------------------------------------------------------------------------------------------------
+
+
+def test_a_lead_declines_with_a_rationale_and_the_supplier_sees_the_outcome(client, assigned, lead):
+    proposal, _ = assigned
+    client.force_login(lead)
+    response = client.post(_url(proposal, "review:decide"), {"outcome": "declined", "rationale": "Capacity too low."})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.DECLINED
+    _run_jobs(services.DECISION_NOTICE_TASK)
+    owner = SupplierMember.objects.get(supplier=proposal.supplier).user
+    assert [message.to for message in mail.outbox] == [[owner.email]]
+
+    client.force_login(owner)
+    page = client.get(reverse("portal:proposal_detail", args=[proposal.reference])).content.decode()
+    assert "Decision: Declined" in page
+    assert "Capacity too low." in page
+
+
+def test_a_decision_without_a_rationale_is_refused_and_changes_nothing(client, assigned, lead):
+    proposal, _ = assigned
+    client.force_login(lead)
+    response = client.post(_url(proposal, "review:decide"), {"outcome": "shortlisted", "rationale": ""})
+    assert response.status_code == 400
+    assert "Give the reason" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.IN_REVIEW
+
+
+def test_a_request_for_information_emails_the_supplier_who_answers_in_the_portal(client, assigned, lead):
+    proposal, _ = assigned
+    client.force_login(lead)
+    question = "What is the cooling capacity of line 2?"
+    response = client.post(_url(proposal, "review:decide"), {"outcome": "request_info", "rationale": question})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.INFO_REQUESTED
+    _run_jobs(services.INFORMATION_REQUEST_NOTICE_TASK)
+    owner = SupplierMember.objects.get(supplier=proposal.supplier).user
+    (message,) = mail.outbox
+    assert message.to == [owner.email]
+    assert question in message.body
+    assert reverse("portal:proposal_detail", args=[proposal.reference]) in message.body
+    client.force_login(owner)
+    page = client.get(reverse("portal:proposal_detail", args=[proposal.reference])).content.decode()
+    assert question in page
+
+
+def test_reviewers_cannot_decide(client, assigned, reviewer):
+    proposal, _ = assigned
+    client.force_login(reviewer)
+    response = client.post(_url(proposal, "review:decide"), {"outcome": "declined", "rationale": "No."})
+    assert response.status_code == 404
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.IN_REVIEW
+
+
+def test_the_lead_sees_the_history_and_time_in_each_status(client, assigned, lead):
+    proposal, _ = assigned
+    client.force_login(lead)
+    page = client.get(_url(proposal)).content.decode()
+    assert "Time in each status" in page
+    assert "In review:" in page
+    assert f"{proposal.reference}: Submitted → In review" in page
+
+
+def test_status_changed_at_follows_each_transition(assigned, lead):
+    proposal, _ = assigned
+    before = proposal.status_changed_at
+    assert before is not None
+    later = timezone.now() + timedelta(days=2)
+    with time_machine.travel(later):
+        services.proposal_decide(proposal=proposal, actor=lead, outcome="shortlisted", rationale="Good.")
+    proposal.refresh_from_db()
+    assert proposal.status_changed_at > before + timedelta(days=1)

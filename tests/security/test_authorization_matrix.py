@@ -1,0 +1,794 @@
+"""Every URL pattern, walked as every kind of person, answers as the table below says.
+
+The routes come from Django's resolver, recursively (portal, review workspace, panel, API, exports, documents,
+sign-in); each is requested as anonymous, supplier A's viewer and editor, supplier B's editor, a reviewer of A's
+sector (assigned A's proposal), a reviewer of another sector, a reviewer who declared a conflict with A, and a
+program lead. The objects in the URLs are A's (tests/security/authorization_world.py). Each answer is reduced to
+its class and compared with the table; a route without a row fails with a message naming it.
+
+Answer classes:
+  ok      the view answered (2xx, 3xx elsewhere than a sign-in page, or 400/409/415/422: it read the input)
+  login   sent to sign in (302 to a login page) or 401
+  away    sent elsewhere first: supplier pages send people without a company to register one (302)
+  denied  403
+  hidden  404: the object or page is not theirs to know about
+  no-method  405: the route does not take this method from anyone
+"""
+
+import os
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.authorization_world import ACTORS, build_world
+
+pytestmark = pytest.mark.django_db
+
+OK, LOGIN, AWAY, DENIED, HIDDEN, NO_METHOD = "ok", "login", "away", "denied", "hidden", "no-method"
+_ACTOR_SHORT = dict(zip(ACTORS, ("anon", "aV", "aE", "bE", "rSame", "rOther", "rConf", "lead"), strict=True))
+
+
+@dataclass(frozen=True)
+class Route:
+    pattern: str  # the full route, e.g. "portal/proposals/<str:reference>/"
+    name: str  # namespaced URL name
+    params: tuple[str, ...]
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(part for part in (namespace, entry.namespace) if part)
+            yield from _walk(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name or ""
+            params = tuple(entry.pattern.regex.groupindex)
+            yield Route(prefix + str(entry.pattern), name, params)
+
+
+def all_routes() -> list[Route]:
+    return list(_walk(get_resolver()))
+
+
+def classify(response) -> str:
+    status = response.status_code
+    if status in (301, 302, 303, 307, 308):
+        location = response["Location"]
+        if location.startswith(("/accounts/login/", "/panel/login/")):
+            return LOGIN
+        if location.startswith("/portal/company/register/"):
+            return AWAY
+        if location == "/panel/":
+            return HIDDEN  # the panel's answer for an object that does not exist (or is not to be seen)
+        return OK
+    if status == 401:
+        return LOGIN
+    if status == 403:
+        return DENIED
+    if status == 404:
+        return HIDDEN
+    if status == 405:
+        return NO_METHOD
+    if status in (200, 201, 204, 400, 409, 415, 422):
+        return OK
+    return f"status-{status}"  # matches no row: the table names only the classes above
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# URL parameters: the objects of supplier A, as each route names them
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _admin_object_id(route: Route, world) -> str:
+    from django.apps import apps
+
+    match = re.match(r"panel/(\w+)/(\w+)/", route.pattern)
+    model = apps.get_model(match.group(1), match.group(2))
+    preferred = {
+        "rfp.proposal": world.objects["proposal_a"],
+        "suppliers.supplier": world.objects["supplier_a"],
+        "rfp.rfp": world.objects["rfp"],
+    }.get(model._meta.label_lower)
+    instance = preferred or model._default_manager.order_by("pk").first()
+    return str(instance.pk) if instance is not None else "999999"
+
+
+def url_for(route: Route, world) -> str:
+    if route.name == "api:not-found":
+        return "/api/v1/no-such-thing/"
+    objects = world.objects
+    pattern = route.pattern
+    values = {}
+    for param in route.params:
+        if param == "reference":
+            values[param] = objects["rfp"].reference if "rfps/" in pattern else objects["proposal_a"].reference
+        elif param == "number":
+            values[param] = 1
+        elif param in ("attachment_id",):
+            values[param] = objects["attachment"].pk
+        elif param in ("facility_id",) or (param == "pk" and "facilities/" in pattern):
+            values[param] = objects["facility"].pk
+        elif param in ("certification_id",) or (param == "pk" and "certifications/" in pattern):
+            values[param] = objects["certification"].pk
+        elif param == "pk" and "invitations/" in pattern:
+            values[param] = objects["invitation"].pk
+        elif param == "pk" and "members/" in pattern:
+            values[param] = objects["member"].pk
+        elif param == "pk" and "api-tokens/" in pattern:
+            values[param] = objects["api_token"].pk
+        elif param == "token":
+            values[param] = objects["invitation"].token
+        elif param == "step":
+            values[param] = "overview"
+        elif param == "proposal_id" or (param == "object_id" and pattern.startswith("panel/r/")):
+            values[param] = objects["proposal_a"].pk
+        elif param == "content_type_id":
+            from django.contrib.contenttypes.models import ContentType
+
+            values[param] = ContentType.objects.get_for_model(objects["proposal_a"]).pk
+        elif param == "object_id":
+            values[param] = _admin_object_id(route, world)
+        elif param == "app_label":
+            values[param] = "rfp"
+        elif param == "key":
+            values[param] = "not-a-real-key"
+        elif param == "uidb36":
+            values[param] = "1"
+        elif param == "id" and pattern.startswith("panel/accounts/user/"):
+            values[param] = world.users["a_viewer"].pk
+        elif param == "url":  # the panel's catch-all
+            values[param] = "no-such-page/"
+        else:
+            raise AssertionError(f"the matrix does not know how to fill <{param}> in {route.pattern}")
+    if route.name:
+        return reverse(route.name, kwargs=values)
+    # An unnamed route (the panel's object shortcut and catch-all): fill its text in.
+    filled = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), pattern)
+    filled = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1)]), filled)
+    return "/" + filled.replace("^", "").replace("$", "")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Observing
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def observe(route: Route, method: str, world, clients: dict[str, Client]) -> dict[str, str]:
+    url = url_for(route, world)
+    seen = {}
+    for actor in ACTORS:
+        client = clients[actor]
+        # Every request's writes are rolled back, so the world is the same for the next person.
+        with transaction.atomic():
+            response = client.generic(method, url, "" if method == "GET" else "{}", "application/json")
+            transaction.set_rollback(True)
+        seen[actor] = classify(response)
+        session = response.cookies.get(settings.SESSION_COOKIE_NAME)
+        if world.users[actor] is not None and ((session is not None and not session.value) or route_signs_out(route)):
+            client.force_login(world.users[actor])  # a sign-out route signed them out: back in for the next one
+    return seen
+
+
+def route_signs_out(route: Route) -> bool:
+    return route.pattern.endswith("logout/")
+
+
+@pytest.fixture
+def world():
+    built = build_world()
+    yield built
+    files = [built.objects["certification"].document, built.objects["attachment"].file]
+    files += [summary.file for summary in built.objects["summaries"]]
+    for stored in files:
+        stored.storage.delete(stored.name)
+
+
+@pytest.fixture
+def clients(world) -> dict[str, Client]:
+    made = {}
+    for actor, user in world.users.items():
+        made[actor] = Client()
+        if user is not None:
+            made[actor].force_login(user)
+    return made
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The table
+# ---------------------------------------------------------------------------------------------------------------
+#
+# ROUTES: route -> method -> the eight answers, in the order of ACTORS:
+#   anonymous  A's viewer  A's editor  B's editor  reviewer (A's sector, assigned)  reviewer (other sector)
+#   reviewer (conflicted with A)  program lead
+# A method left out must answer no-method to everyone.
+#
+# PANEL_MODELS: each model of the panel (Django admin) -> (reviewers, program lead), six answers each for
+#   list  add  history  delete  change page (GET)  change (POST)
+# as o(k) d(enied) h(idden: the world has no such row). People who are not staff are sent to sign in everywhere in
+# the panel; the object shortcut (<object_id>/) redirects staff to the change page. The panel does not scope rows
+# by assignment: every reviewer sees what the Reviewers group may view (see the strict xfail test below).
+# Policy notes for the lead: buyer staff may register a company (portal/company/register/) and make API tokens.
+
+PANEL_MODELS: dict[str, tuple[str, str]] = {
+    "auth.group": ("dddddd", "dddddd"),
+    "account.emailaddress": ("dddddd", "dddddd"),
+    "mfa.authenticator": ("dddddd", "dddddd"),
+    "accounts.user": ("dddddd", "dddddd"),
+    "audit.auditevent": ("dddddd", "ododod"),
+    "jobs.job": ("dddddd", "ododod"),
+    "suppliers.supplier": ("ododod", "oooooo"),
+    "suppliers.suppliermember": ("ododod", "oooooo"),
+    "suppliers.facility": ("ododod", "oooooo"),
+    "suppliers.certification": ("ododod", "oooooo"),
+    "suppliers.invitation": ("ododod", "odoooo"),
+    "suppliers.screeninglist": ("odhdhd", "odhdhd"),
+    "suppliers.screeningentry": ("odhdhd", "odhdhd"),
+    "documents.summarypdf": ("dddddd", "dddddd"),
+    "rfp.sector": ("ododod", "oooooo"),
+    "rfp.category": ("ododod", "oooooo"),
+    "rfp.rfp": ("ododod", "oooooo"),
+    "rfp.addendum": ("ododod", "oooooo"),
+    "rfp.addendumacknowledgement": ("ododod", "ododod"),
+    "rfp.clarification": ("ododod", "oooooo"),
+    "rfp.proposal": ("ododod", "ododoo"),
+    "rfp.commercialterms": ("ododod", "ododoo"),
+    "rfp.datacenterdetails": ("ododod", "ododoo"),
+    "rfp.electronicsdetails": ("odhdhd", "odhdhh"),
+    "rfp.roboticsdetails": ("ododod", "ododoo"),
+    "rfp.attachment": ("ododod", "ododod"),
+    "rfp.proposalversion": ("ododod", "ododod"),
+    "rfp.proposalcheck": ("odhdhd", "odhdhd"),
+    "rfp.informationrequest": ("odhdhd", "odhhhh"),
+    "rfp.reviewerprofile": ("ododod", "oooooo"),
+    "rfp.reviewerconflict": ("ododod", "oooooo"),
+    "rfp.rubric": ("ododod", "oooooo"),
+    "rfp.criterion": ("ododod", "oooooo"),
+    "rfp.reviewassignment": ("ododod", "ododoo"),
+    "rfp.review": ("odhdhd", "odhdhd"),
+    "rfp.score": ("odhdhd", "odhdhd"),
+    "rfp.decision": ("odhdhd", "odhdhd"),
+    "api.apitoken": ("dddddd", "dddddd"),
+    "notifications.outboundemail": ("ddhddd", "ddhddd"),
+    "notifications.reportsettings": ("dddddd", "dddddd"),
+    "notifications.reviewerdigest": ("ddhddd", "ddhddd"),
+}
+
+ROUTES: dict[str, dict[str, str]] = {
+    "panel/login/": {
+        "GET": "login login login login login login login login",
+        "POST": "login login login login login login login login",
+    },
+    "panel/": {
+        "GET": "login login login login ok ok ok ok",
+        "POST": "login login login login ok ok ok ok",
+    },
+    "panel/logout/": {
+        "GET": "hidden hidden hidden hidden no-method no-method no-method no-method",
+        "POST": "hidden hidden hidden hidden ok ok ok ok",
+    },
+    "panel/password_change/": {
+        "GET": "login login login login ok ok ok ok",
+        "POST": "login login login login ok ok ok ok",
+    },
+    "panel/password_change/done/": {
+        "GET": "login login login login ok ok ok ok",
+        "POST": "login login login login no-method no-method no-method no-method",
+    },
+    "panel/autocomplete/": {
+        "GET": "login login login login denied denied denied denied",
+        "POST": "login login login login no-method no-method no-method no-method",
+    },
+    "panel/jsi18n/": {
+        "GET": "login login login login ok ok ok ok",
+        "POST": "login login login login no-method no-method no-method no-method",
+    },
+    "panel/r/<path:content_type_id>/<path:object_id>/": {
+        "GET": "login login login login hidden hidden hidden hidden",
+        "POST": "login login login login hidden hidden hidden hidden",
+    },
+    "panel/accounts/user/<id>/password/": {
+        "GET": "login login login login denied denied denied denied",
+        "POST": "login login login login denied denied denied denied",
+    },
+    "panel/^(?P<app_label>auth|account|mfa|accounts|audit|jobs|suppliers|documents|rfp|api|notifications)/$": {
+        "GET": "login login login login ok ok ok ok",
+        "POST": "login login login login ok ok ok ok",
+    },
+    "panel/(?P<url>.*)$": {
+        "GET": "login login login login hidden hidden hidden hidden",
+        "POST": "login login login login hidden hidden hidden hidden",
+    },
+    "healthz": {"GET": "ok ok ok ok ok ok ok ok"},
+    "readyz": {"GET": "ok ok ok ok ok ok ok ok"},
+    "metrics": {"GET": "hidden hidden hidden hidden hidden hidden hidden hidden"},
+    "review/": {"GET": "login hidden hidden hidden ok ok ok ok"},
+    "review/decide/": {"POST": "login hidden hidden hidden hidden hidden hidden ok"},
+    "review/unassigned/": {"GET": "login hidden hidden hidden hidden hidden hidden ok"},
+    "review/sla/": {"GET": "login hidden hidden hidden hidden hidden hidden ok"},
+    "review/ranking/": {"GET": "login hidden hidden hidden hidden hidden hidden ok"},
+    "review/proposals/<str:reference>/": {"GET": "login hidden hidden hidden ok hidden hidden ok"},
+    "review/proposals/<str:reference>/conflict/": {"POST": "login hidden hidden hidden ok hidden hidden hidden"},
+    "review/proposals/<str:reference>/review/": {"POST": "login hidden hidden hidden ok hidden hidden hidden"},
+    "review/proposals/<str:reference>/commercial-terms/": {
+        "POST": "login hidden hidden hidden hidden hidden hidden ok"
+    },
+    "review/proposals/<str:reference>/decide/": {"POST": "login hidden hidden hidden hidden hidden hidden ok"},
+    "review/proposals/<str:reference>/assign/": {"POST": "login hidden hidden hidden hidden hidden hidden ok"},
+    "api/v1/": {"GET": "ok ok ok ok ok ok ok ok"},
+    "api/v1/schema/": {"GET": "ok ok ok ok ok ok ok ok"},
+    "api/v1/docs/": {"GET": "ok ok ok ok ok ok ok ok"},
+    "api/v1/docs/redoc/": {"GET": "ok ok ok ok ok ok ok ok"},
+    "api/v1/company/": {
+        "GET": "login ok ok ok hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/company/members/": {
+        "GET": "login ok ok ok hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/company/facilities/": {
+        "GET": "login ok ok ok hidden hidden hidden hidden",
+        "POST": "login denied ok ok hidden hidden hidden hidden",
+    },
+    "api/v1/company/facilities/<int:facility_id>/": {
+        "GET": "login ok ok hidden hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/company/certifications/": {
+        "GET": "login ok ok ok hidden hidden hidden hidden",
+        "POST": "login denied ok ok hidden hidden hidden hidden",
+    },
+    "api/v1/company/certifications/<int:certification_id>/": {
+        "GET": "login ok ok hidden hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/company/certifications/<int:certification_id>/document/": {
+        "GET": "login ok ok hidden hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/rfps/open/": {"GET": "ok ok ok ok ok ok ok ok"},
+    "api/v1/rfps/<str:reference>/": {
+        "GET": "login ok ok ok hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/rfps/<str:reference>/addenda/": {
+        "GET": "login ok ok ok hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/rfps/<str:reference>/addenda/<int:number>/acknowledge/": {
+        "GET": "login no-method no-method no-method no-method no-method no-method no-method",
+        "POST": "login denied ok ok hidden hidden hidden hidden",
+    },
+    "api/v1/rfps/<str:reference>/clarifications/": {
+        "GET": "login ok ok ok hidden hidden hidden hidden",
+        "POST": "login denied ok ok hidden hidden hidden hidden",
+    },
+    "api/v1/proposals/": {
+        "GET": "login ok ok ok hidden hidden hidden hidden",
+        "POST": "login denied ok ok hidden hidden hidden hidden",
+    },
+    "api/v1/proposals/<str:reference>/": {
+        "GET": "login ok ok hidden hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/proposals/<str:reference>/sector-details/": {
+        "GET": "login ok ok hidden hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/proposals/<str:reference>/commercial-terms/": {
+        "GET": "login ok ok hidden hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/proposals/<str:reference>/status/": {
+        "GET": "login ok ok hidden hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/proposals/<str:reference>/submit/": {
+        "GET": "login no-method no-method no-method no-method no-method no-method no-method",
+        "POST": "login denied ok hidden hidden hidden hidden hidden",
+    },
+    "api/v1/proposals/<str:reference>/withdraw/": {
+        "GET": "login no-method no-method no-method no-method no-method no-method no-method",
+        "POST": "login denied ok hidden hidden hidden hidden hidden",
+    },
+    "api/v1/proposals/<str:reference>/resubmit/": {
+        "GET": "login no-method no-method no-method no-method no-method no-method no-method",
+        "POST": "login denied ok hidden hidden hidden hidden hidden",
+    },
+    "api/v1/proposals/<str:reference>/information-requests/": {
+        "GET": "login ok ok hidden hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/proposals/<str:reference>/versions/": {
+        "GET": "login ok ok hidden hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/proposals/<str:reference>/versions/<int:number>/": {
+        "GET": "login ok ok hidden hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/proposals/<str:reference>/attachments/": {
+        "GET": "login ok ok hidden hidden hidden hidden hidden",
+        "POST": "login denied ok hidden hidden hidden hidden hidden",
+    },
+    "api/v1/proposals/<str:reference>/attachments/<int:attachment_id>/": {
+        "GET": "login ok ok hidden hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/proposals/<str:reference>/attachments/<int:attachment_id>/download/": {
+        "GET": "login ok ok hidden ok hidden hidden ok",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "api/v1/review/assignments/": {
+        "GET": "login hidden hidden hidden ok ok ok hidden",
+        "POST": "login hidden hidden hidden no-method no-method no-method hidden",
+    },
+    "api/v1/review/proposals/": {
+        "GET": "login hidden hidden hidden hidden hidden hidden ok",
+        "POST": "login hidden hidden hidden hidden hidden hidden no-method",
+    },
+    "api/v1/review/decisions/": {
+        "GET": "login hidden hidden hidden hidden hidden hidden no-method",
+        "POST": "login hidden hidden hidden hidden hidden hidden ok",
+    },
+    "api/v1/review/proposals/<str:reference>/": {
+        "GET": "login hidden hidden hidden ok hidden hidden ok",
+        "POST": "login hidden hidden hidden no-method no-method no-method no-method",
+    },
+    "api/v1/review/proposals/<str:reference>/conflict/": {
+        "GET": "login hidden hidden hidden no-method no-method no-method hidden",
+        "POST": "login hidden hidden hidden ok hidden hidden hidden",
+    },
+    "api/v1/review/proposals/<str:reference>/review/": {
+        "GET": "login hidden hidden hidden hidden hidden hidden hidden",
+        "POST": "login hidden hidden hidden no-method no-method no-method hidden",
+    },
+    "api/v1/review/proposals/<str:reference>/review/submit/": {
+        "GET": "login hidden hidden hidden no-method no-method no-method hidden",
+        "POST": "login hidden hidden hidden ok hidden hidden hidden",
+    },
+    "api/v1/review/proposals/<str:reference>/commercial-terms/": {
+        "GET": "login hidden hidden hidden no-method no-method no-method no-method",
+        "POST": "login hidden hidden hidden hidden hidden hidden ok",
+    },
+    "api/v1/review/proposals/<str:reference>/decision/": {
+        "GET": "login hidden hidden hidden hidden hidden hidden no-method",
+        "POST": "login hidden hidden hidden hidden hidden hidden ok",
+    },
+    "api/v1/review/proposals/<str:reference>/history/": {
+        "GET": "login hidden hidden hidden hidden hidden hidden ok",
+        "POST": "login hidden hidden hidden hidden hidden hidden no-method",
+    },
+    "api/v1/exports/rfps/<str:reference>/proposals/": {
+        "GET": "login hidden hidden hidden hidden hidden hidden ok",
+        "POST": "login hidden hidden hidden hidden hidden hidden no-method",
+    },
+    "api/v1/exports/rfps/<str:reference>/reviews/": {
+        "GET": "login hidden hidden hidden hidden hidden hidden ok",
+        "POST": "login hidden hidden hidden hidden hidden hidden no-method",
+    },
+    "api/v1/exports/rfps/<str:reference>/ocds/": {
+        "GET": "login hidden hidden hidden hidden hidden hidden ok",
+        "POST": "login hidden hidden hidden hidden hidden hidden no-method",
+    },
+    "api/v1/^.*$": {
+        "GET": "hidden hidden hidden hidden hidden hidden hidden hidden",
+        "POST": "hidden hidden hidden hidden hidden hidden hidden hidden",
+    },
+    "exports/rfps/<str:reference>/proposals.csv": {"GET": "login hidden hidden hidden hidden hidden hidden ok"},
+    "exports/rfps/<str:reference>/reviews.csv": {"GET": "login hidden hidden hidden hidden hidden hidden ok"},
+    "exports/rfps/<str:reference>/ocds.json": {"GET": "login hidden hidden hidden hidden hidden hidden ok"},
+    "documents/proposals/<int:proposal_id>/summary.pdf": {"GET": "login ok ok hidden ok hidden hidden ok"},
+    "accounts/login/": {
+        "GET": "ok ok ok ok ok ok ok ok",
+        "POST": "ok ok ok ok ok ok ok ok",
+    },
+    "accounts/logout/": {
+        "GET": "ok ok ok ok ok ok ok ok",
+        "POST": "ok ok ok ok ok ok ok ok",
+    },
+    "accounts/inactive/": {"GET": "ok ok ok ok ok ok ok ok"},
+    "accounts/signup/": {
+        "GET": "ok ok ok ok ok ok ok ok",
+        "POST": "ok ok ok ok ok ok ok ok",
+    },
+    "accounts/reauthenticate/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok",
+    },
+    "accounts/reauthenticate/code/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok",
+    },
+    "accounts/reauthenticate/code/confirm/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok",
+    },
+    "accounts/email/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok",
+    },
+    "accounts/confirm-email/": {"GET": "ok ok ok ok ok ok ok ok"},
+    "accounts/password/change/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok",
+    },
+    "accounts/password/set/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok",
+    },
+    "accounts/password/reset/": {
+        "GET": "ok ok ok ok ok ok ok ok",
+        "POST": "ok ok ok ok ok ok ok ok",
+    },
+    "accounts/login/code/confirm/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok",
+    },
+    "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": {
+        "GET": "ok ok ok ok ok ok ok ok",
+        "POST": "hidden hidden hidden hidden hidden hidden hidden hidden",
+    },
+    "accounts/password/reset/key/done/": {"GET": "ok ok ok ok ok ok ok ok"},
+    "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": {
+        "GET": "ok ok ok ok ok ok ok ok",
+        "POST": "ok ok ok ok ok ok ok ok",
+    },
+    "accounts/password/reset/done/": {"GET": "ok ok ok ok ok ok ok ok"},
+    "accounts/2fa/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "accounts/2fa/authenticate/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok",
+    },
+    "accounts/2fa/reauthenticate/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok",
+    },
+    "accounts/2fa/totp/activate/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok",
+    },
+    "accounts/2fa/totp/deactivate/": {
+        "GET": "login hidden hidden hidden hidden hidden hidden ok",
+        "POST": "login hidden hidden hidden hidden hidden hidden ok",
+    },
+    "accounts/2fa/recovery-codes/": {
+        "GET": "login hidden hidden hidden hidden hidden hidden hidden",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "accounts/2fa/recovery-codes/generate/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok",
+    },
+    "accounts/2fa/recovery-codes/download/": {
+        "GET": "login hidden hidden hidden hidden hidden hidden hidden",
+        "POST": "login hidden hidden hidden hidden hidden hidden hidden",
+    },
+    "": {
+        "GET": "ok ok ok ok ok ok ok ok",
+        "POST": "ok ok ok ok ok ok ok ok",
+    },
+    "portal/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok",
+    },
+    "portal/company/": {
+        "GET": "login ok ok ok away away away away",
+        "POST": "login ok ok ok away away away away",
+    },
+    "portal/company/register/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok",
+    },
+    "portal/company/edit/": {
+        "GET": "login denied ok ok away away away away",
+        "POST": "login denied ok ok away away away away",
+    },
+    "portal/company/naics/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "portal/company/team/": {
+        "GET": "login ok ok ok away away away away",
+        "POST": "login ok ok ok away away away away",
+    },
+    "portal/company/team/invite/": {
+        "GET": "login denied denied denied away away away away",
+        "POST": "login denied denied denied away away away away",
+    },
+    "portal/company/team/invitations/<int:pk>/revoke/": {
+        "GET": "login denied denied denied away away away away",
+        "POST": "login denied denied denied away away away away",
+    },
+    "portal/company/team/members/<int:pk>/role/": {
+        "GET": "login denied denied denied away away away away",
+        "POST": "login denied denied denied away away away away",
+    },
+    "portal/company/team/members/<int:pk>/remove/": {
+        "GET": "login denied denied denied away away away away",
+        "POST": "login denied denied denied away away away away",
+    },
+    "portal/invitations/<str:token>/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok",
+    },
+    "portal/company/facilities/": {
+        "GET": "login ok ok ok away away away away",
+        "POST": "login ok ok ok away away away away",
+    },
+    "portal/company/facilities/new/": {
+        "GET": "login denied ok ok away away away away",
+        "POST": "login denied ok ok away away away away",
+    },
+    "portal/company/facilities/<int:pk>/edit/": {
+        "GET": "login denied ok hidden away away away away",
+        "POST": "login denied ok hidden away away away away",
+    },
+    "portal/company/facilities/<int:pk>/delete/": {
+        "GET": "login denied ok hidden away away away away",
+        "POST": "login denied ok hidden away away away away",
+    },
+    "portal/company/certifications/": {
+        "GET": "login ok ok ok away away away away",
+        "POST": "login ok ok ok away away away away",
+    },
+    "portal/company/certifications/new/": {
+        "GET": "login denied ok ok away away away away",
+        "POST": "login denied ok ok away away away away",
+    },
+    "portal/company/certifications/<int:pk>/edit/": {
+        "GET": "login denied ok hidden away away away away",
+        "POST": "login denied ok hidden away away away away",
+    },
+    "portal/company/certifications/<int:pk>/delete/": {
+        "GET": "login denied ok hidden away away away away",
+        "POST": "login denied ok hidden away away away away",
+    },
+    "portal/company/certifications/<int:pk>/document/": {
+        "GET": "login ok ok hidden away away away away",
+        "POST": "login no-method no-method no-method away away away away",
+    },
+    "portal/rfps/<str:reference>/": {
+        "GET": "login ok ok ok away away away away",
+        "POST": "login ok ok ok away away away away",
+    },
+    "portal/rfps/<str:reference>/addenda/<int:number>/acknowledge/": {"POST": "login denied ok ok away away away away"},
+    "portal/rfps/<str:reference>/questions/": {"POST": "login denied ok ok away away away away"},
+    "portal/proposals/": {
+        "GET": "login ok ok ok away away away away",
+        "POST": "login ok ok ok away away away away",
+    },
+    "portal/proposals/new/": {
+        "GET": "login denied ok ok away away away away",
+        "POST": "login denied ok ok away away away away",
+    },
+    "portal/proposals/<str:reference>/": {
+        "GET": "login ok ok hidden away away away away",
+        "POST": "login ok ok hidden away away away away",
+    },
+    "portal/proposals/<str:reference>/steps/<slug:step>/": {
+        "GET": "login ok ok hidden away away away away",
+        "POST": "login denied ok hidden away away away away",
+    },
+    "portal/proposals/<str:reference>/submit/": {"POST": "login denied ok hidden away away away away"},
+    "portal/proposals/<str:reference>/versions/<int:number>/receipt/": {
+        "GET": "login ok ok hidden away away away away",
+        "POST": "login ok ok hidden away away away away",
+    },
+    "portal/proposals/<str:reference>/answer/": {"POST": "login denied ok hidden away away away away"},
+    "portal/proposals/<str:reference>/withdraw/": {
+        "GET": "login denied ok hidden away away away away",
+        "POST": "login denied ok hidden away away away away",
+    },
+    "portal/proposals/<str:reference>/attachments/": {
+        "GET": "login ok ok hidden away away away away",
+        "POST": "login no-method no-method no-method away away away away",
+    },
+    "portal/proposals/<str:reference>/attachments/upload/": {
+        "GET": "login denied no-method no-method away away away away",
+        "POST": "login denied ok hidden away away away away",
+    },
+    "portal/proposals/<str:reference>/attachments/<int:attachment_id>/delete/": {
+        "GET": "login denied no-method no-method away away away away",
+        "POST": "login denied ok hidden away away away away",
+    },
+    "portal/proposals/<str:reference>/attachments/<int:attachment_id>/download/": {
+        "GET": "login ok ok hidden ok hidden hidden ok",
+        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+    },
+    "portal/account/api-tokens/": {
+        "GET": "login ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok",
+    },
+    "portal/account/api-tokens/<int:pk>/revoke/": {
+        "GET": "login no-method no-method no-method no-method no-method no-method no-method",
+        "POST": "login hidden ok hidden hidden hidden hidden hidden",
+    },
+}
+
+_PANEL_SUFFIXES = ("", "add/", "<path:object_id>/history/", "<path:object_id>/delete/", "<path:object_id>/change/")
+_PANEL_CODES = {"o": OK, "d": DENIED, "h": HIDDEN}
+
+
+def expected(route: Route, method: str) -> dict[str, str] | None:
+    """The table's answers for this route and method; None when the table has no row for the route."""
+    if route.pattern in ROUTES:
+        row = ROUTES[route.pattern].get(method)
+        answers = row.split() if row else [NO_METHOD] * len(ACTORS)
+        return dict(zip(ACTORS, answers, strict=True))
+    match = re.fullmatch(r"panel/(\w+)/(\w+)/(.*)", route.pattern)
+    if match is None or f"{match.group(1)}.{match.group(2)}" not in PANEL_MODELS:
+        return None
+    reviewers, lead = PANEL_MODELS[f"{match.group(1)}.{match.group(2)}"]
+    suffix = match.group(3)
+    if suffix == "<path:object_id>/":
+        staff = (OK, OK)
+    elif suffix in _PANEL_SUFFIXES:
+        position = 5 if suffix == "<path:object_id>/change/" and method == "POST" else _PANEL_SUFFIXES.index(suffix)
+        staff = (_PANEL_CODES[reviewers[position]], _PANEL_CODES[lead[position]])
+    else:
+        return None
+    return {actor: (LOGIN if actor in ACTORS[:4] else staff[actor == "program_lead"]) for actor in ACTORS}
+
+
+def test_every_route_has_a_row_and_every_row_a_route():
+    routes = all_routes()
+    without_row = sorted({route.pattern for route in routes if expected(route, "GET") is None})
+    assert not without_row, (
+        "routes without a row in the authorization table (tests/security/test_authorization_matrix.py): "
+        + ", ".join(without_row)
+    )
+    patterns = {route.pattern for route in routes}
+    models = {m.group(1) + "." + m.group(2) for p in patterns if (m := re.fullmatch(r"panel/(\w+)/(\w+)/", p))}
+    stale = sorted(set(ROUTES) - patterns) + sorted(set(PANEL_MODELS) - models)
+    assert not stale, "rows for routes that no longer exist: " + ", ".join(stale)
+
+
+@pytest.mark.timeout(600)
+def test_every_route_answers_each_person_as_the_table_says(world, clients):
+    dump = os.environ.get("AUTHZ_MATRIX_DUMP")  # a path: also write every answer seen, to review the table
+    lines, wrong = [], []
+    routes = [route for route in all_routes() if expected(route, "GET") is not None]
+    for route in routes:
+        for method in ("GET", "POST"):
+            seen = observe(route, method, world, clients)
+            want = expected(route, method)
+            lines.append(
+                f"{method:5} {route.pattern}  [{route.name}]  "
+                + " ".join(f"{_ACTOR_SHORT[a]}={seen[a]}" for a in ACTORS)
+            )
+            wrong += [
+                f"{method} /{route.pattern} as {actor}: the table says {want[actor]}, the answer was {seen[actor]}"
+                for actor in ACTORS
+                if seen[actor] != want[actor]
+            ]
+    if dump:
+        with open(dump, "w") as out:
+            out.write("\n".join(lines) + "\n")
+    assert len(routes) > 300
+    assert not wrong, f"{len(wrong)} answers differ from the table:\n" + "\n".join(wrong)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="The panel shows reviewers every proposal (their assignments, conflicts and sector aside): rows are not "
+    "scoped by assignment in rfp/admin.py and the Reviewers group may view all of rfp and suppliers. Reported in "
+    "issue 7's note; when the panel is scoped this test passes and the strict xfail fails, so the marker goes.",
+)
+def test_a_reviewer_sees_in_the_panel_only_the_proposals_they_may_review(world, clients):
+    from rfp.models import CommercialTerms
+
+    proposal = world.objects["proposal_a"]
+    terms = CommercialTerms.objects.get(proposal=proposal)
+    pages = [f"/panel/rfp/proposal/{proposal.pk}/change/", f"/panel/rfp/commercialterms/{terms.pk}/change/"]
+    for actor in ("reviewer_other_sector", "reviewer_conflicted"):
+        for page in pages:
+            assert classify(clients[actor].get(page)) in (HIDDEN, DENIED), f"{actor} reads {page}"
