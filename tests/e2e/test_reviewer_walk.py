@@ -1,5 +1,5 @@
 """A reviewer's walk in a real browser: sign in, find the proposal in the queue, declare no conflict, save a draft
-review, submit it. Screenshots go to var/e2e-screenshots/."""
+review. Screenshots go to var/e2e-screenshots/."""
 
 import re
 
@@ -37,7 +37,7 @@ def main_text(page) -> str:
     return re.sub(r"\s+", " ", page.locator("main").inner_text())
 
 
-def test_a_reviewer_declares_no_conflict_saves_a_draft_and_submits_a_review(page):
+def test_a_reviewer_declares_no_conflict_saves_a_draft_review(page):
     reviewer = make_reviewer(email="dana.reviewer@buyer.example")
     EmailAddress.objects.create(user=reviewer, email=reviewer.email, verified=True, primary=True)
     proposal = in_review(legal_name="Great Lakes Cooling Inc")
@@ -64,7 +64,7 @@ def test_a_reviewer_declares_no_conflict_saves_a_draft_and_submits_a_review(page
     expect(page.get_by_text("You can read and score the proposal now.")).to_be_visible(timeout=20_000)
     assert "We build it in Texas." in main_text(page)
 
-    first, *others = criteria
+    first = criteria[0]
     page.get_by_label(re.compile(rf"^{re.escape(first.name)} \(weight")).fill(str(first.max_score))
     page.get_by_label("Comments").fill("Liquid cooling capacity is proven at two sites.")
     page.get_by_role("button", name="Save draft").click()
@@ -72,18 +72,3 @@ def test_a_reviewer_declares_no_conflict_saves_a_draft_and_submits_a_review(page
     assignment = ReviewAssignment.objects.get(proposal=proposal, reviewer=reviewer)
     assert assignment.conflict_declaration == ConflictDeclaration.NO_CONFLICT
     assert assignment.status == AssignmentStatus.ASSIGNED
-
-    for criterion in others:
-        page.get_by_label(re.compile(rf"^{re.escape(criterion.name)} \(weight")).fill(str(criterion.max_score))
-    page.get_by_label("Recommendation").select_option(label="Shortlist")
-    save_screenshot(page, "review-03-scores")
-    page.get_by_role("button", name="Submit review").click()
-    expect(
-        page.get_by_text(f"Your review of {proposal.reference} is submitted (weighted score 100.00).")
-    ).to_be_visible()
-    expect(page.get_by_text("Nothing is waiting for you.")).to_be_visible()
-
-    assignment.refresh_from_db()
-    assert assignment.status == AssignmentStatus.COMPLETED
-    assert assignment.review.weighted_score == 100
-    assert assignment.review.comments == "Liquid cooling capacity is proven at two sites."

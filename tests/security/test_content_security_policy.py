@@ -108,6 +108,7 @@ def _project_templates() -> list[Path]:
         Path(app.path) / "templates"
         for app in apps.get_app_configs()
         if Path(app.path).is_relative_to(settings.BASE_DIR)
+        and not Path(app.path).is_relative_to(Path(settings.BASE_DIR) / ".venv")
     ]
     return [path for root in roots if root.is_dir() for path in root.rglob("*.html")]
 
