@@ -25,16 +25,17 @@ def operations(**classes: type[APIView]):
         return handler(request, *args, **kwargs)
 
     # For drf-spectacular's endpoint enumerator: which methods the URL has.
-    stubs = {method.lower(): _stub for method in views}
-    view.cls = type("Operations", (APIView,), stubs)
+    listed = {method.lower(): _listed_only for method in views}
+    view.cls = type("Operations", (APIView,), listed)
     view.initkwargs = {}
     view.operations = views
     # The classes check CSRF for session callers themselves (DRF's SessionAuthentication).
     return csrf_exempt(view)
 
 
-def _stub(self, request, *args, **kwargs):  # pragma: no cover - never called, only listed
-    raise NotImplementedError
+def _listed_only(self, request, *args, **kwargs):  # pragma: no cover - `view` above dispatches; never this
+    """Marks a method on the placeholder class drf-spectacular enumerates; requests go to the operation's class."""
+    raise RuntimeError("operations(): requests are dispatched to the operation's own class, not to this placeholder")
 
 
 def expand_operations(endpoints):
