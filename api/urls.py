@@ -18,8 +18,28 @@ meta = [
 ]
 
 company_ = [
-    path("company/", operations(get=company.CompanyDetailApi, patch=company.CompanyUpdateApi), name="company"),
+    path(
+        "company/",
+        operations(get=company.CompanyDetailApi, post=company.CompanyRegisterApi, patch=company.CompanyUpdateApi),
+        name="company",
+    ),
     path("company/members/", company.MemberListApi.as_view(), name="members"),
+    path(
+        "company/members/<int:member_id>/",
+        operations(get=company.MemberDetailApi, patch=company.MemberRoleUpdateApi, delete=company.MemberRemoveApi),
+        name="member",
+    ),
+    path(
+        "company/invitations/",
+        operations(get=company.InvitationListApi, post=company.InvitationSendApi),
+        name="invitations",
+    ),
+    path(
+        "company/invitations/<int:invitation_id>/revoke/",
+        company.InvitationRevokeApi.as_view(),
+        name="invitation-revoke",
+    ),
+    path("invitations/accept/", company.InvitationAcceptApi.as_view(), name="invitation-accept"),
     path(
         "company/facilities/",
         operations(get=company.FacilityListApi, post=company.FacilityCreateApi),
@@ -37,7 +57,11 @@ company_ = [
     ),
     path(
         "company/certifications/<int:certification_id>/",
-        company.CertificationDetailApi.as_view(),
+        operations(
+            get=company.CertificationDetailApi,
+            patch=company.CertificationUpdateApi,
+            delete=company.CertificationDeleteApi,
+        ),
         name="certification",
     ),
     path(
@@ -110,6 +134,9 @@ buyer = [
     path("review/assignments/", review.AssignmentQueueApi.as_view(), name="review-assignments"),
     path("review/proposals/", review.ProposalQueueApi.as_view(), name="review-queue"),
     path("review/decisions/", review.BulkDecisionApi.as_view(), name="review-bulk-decision"),
+    path("review/unassigned/", review.UnassignedListApi.as_view(), name="review-unassigned"),
+    path("review/sla/", review.ServiceLevelsApi.as_view(), name="review-sla"),
+    path("review/rfps/<str:reference>/ranking/", review.RankingApi.as_view(), name="review-ranking"),
     path(under_review, review.ReviewProposalDetailApi.as_view(), name="review-proposal"),
     path(f"{under_review}conflict/", review.ConflictDeclareApi.as_view(), name="review-conflict"),
     path(
@@ -124,6 +151,7 @@ buyer = [
         name="review-commercial-terms",
     ),
     path(f"{under_review}decision/", review.ProposalDecisionApi.as_view(), name="review-decision"),
+    path(f"{under_review}assign/", review.AssignNowApi.as_view(), name="review-assign"),
     path(f"{under_review}history/", review.HistoryApi.as_view(), name="review-history"),
 ]
 

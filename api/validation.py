@@ -53,3 +53,13 @@ def required_messages(form_class: type[forms.BaseForm], name: str) -> dict[str, 
     """The portal's "this is missing" message of a form field, for a serializer field's required/blank/null."""
     message = form_class.base_fields[name].error_messages["required"]
     return {"required": message, "blank": message, "null": message}
+
+
+def choice_messages(form_class: type[forms.BaseForm], name: str) -> dict[str, str]:
+    """The portal's messages of a form's choice field (missing, not one of the choices), for a serializer's
+    ChoiceField; Django writes the value as %(value)s, DRF as {input}."""
+    messages = form_class.base_fields[name].error_messages
+    return {
+        **required_messages(form_class, name),
+        "invalid_choice": messages["invalid_choice"].replace("%(value)s", "{input}"),
+    }

@@ -8,10 +8,6 @@ from operations.metrics import metrics
 
 handler500 = "config.db_unavailable.server_error"  # a lost database connection answers 503, not 500
 
-admin.site.site_header = "RFP review panel"
-admin.site.site_title = "RFP review panel"
-admin.site.index_title = "Proposals, reviews and the RFP"
-
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -7,10 +7,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from notifications.enums import EmailKind
 from notifications.models import EmailAttachment, OutboundEmail, ReportSettings, ReviewerDigest
 from notifications.reports import program_report_recipients, program_report_request
 from notifications.services import email_resend
 from rfp.exceptions import DomainError
+
+# A confirmation or password-reset link lets whoever holds it into the recipient's account: it is sent, never shown.
+ACCOUNT_BODY_HIDDEN = "Not shown: it holds a personal sign-in link (email confirmation or password reset)."
 
 
 def _has_change_permission(model_admin: admin.ModelAdmin, request) -> bool:
@@ -104,10 +108,14 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description="plain-text body")
     def text_body(self, obj: OutboundEmail) -> str:
+        if obj.kind == EmailKind.ACCOUNT:
+            return ACCOUNT_BODY_HIDDEN
         return format_html('<pre style="white-space: pre-wrap;">{}</pre>', obj.body_text)
 
     @admin.display(description="HTML body (source)")
     def html_source(self, obj: OutboundEmail) -> str:
+        if obj.kind == EmailKind.ACCOUNT:
+            return ACCOUNT_BODY_HIDDEN
         if not obj.body_html:
             return "—"
         return format_html(

@@ -16,6 +16,7 @@ class EmailKind(models.TextChoices):
     INVITATION = "invitation", "Team invitation"
     REVIEWER_DIGEST = "reviewer_digest", "Reviewer digest"
     PROGRAM_REPORT = "program_report", "Program report"
+    ACCOUNT = "account", "Account (sign-up, password reset)"
     OTHER = "other", "Other"
 
 

@@ -29,7 +29,7 @@ from notifications.selectors import (
     reviewer_list_for_digest,
     rfp_list_reporting,
 )
-from notifications.services import EmailFile, email_queue
+from notifications.services import EmailFile, absolute_url, email_queue
 from rfp.exceptions import DomainError
 from rfp.models import Rfp
 from rfp.selectors import program_lead_recipients
@@ -59,7 +59,7 @@ def program_report_recipients(*, rfp: Rfp) -> list[str]:
 
 def _site_url(name: str, *args) -> str:
     try:
-        return f"{settings.SITE_URL.rstrip('/')}{reverse(name, args=args)}"
+        return absolute_url(reverse(name, args=args))
     except NoReverseMatch:
         return settings.SITE_URL
 

@@ -7,6 +7,8 @@ the row, sends, marks it sent; a redelivered job finds it sent and does nothing.
 its error and the time of the next attempt (the delay doubles from EMAIL_RETRY_BASE_SECONDS, up to
 EMAIL_RETRY_MAX_SECONDS); the periodic `emails_retry_due` enqueues the attempts that are due. After
 EMAIL_MAX_ATTEMPTS the email is failed, its last error shown in the panel, until someone `email_resend`s it.
+django-allauth's emails (email confirmation, password reset) render their own templates and come in through
+`email_queue_rendered` (accounts.adapter).
 """
 
 import hashlib
@@ -42,6 +44,11 @@ class EmailFile(NamedTuple):
     name: str
     content: bytes
     content_type: str = "application/octet-stream"
+
+
+def absolute_url(path: str) -> str:
+    """A link in an email: the path on this site as people reach it (SITE_URL)."""
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def _addresses(addresses: Iterable[str] | str) -> list[str]:
@@ -109,6 +116,38 @@ def email_queue(
 
     With a `dedupe_key` already used, nothing new is made: the existing email is returned.
     """
+    return email_queue_rendered(
+        to=to,
+        subject=subject,
+        body_text=render_to_string(f"{template}.txt", context),
+        body_html=_render_html(template, context),
+        attachments=attachments,
+        dedupe_key=dedupe_key,
+        kind=kind,
+        proposal=proposal,
+        rfp=rfp,
+        cc=cc,
+        reply_to=reply_to,
+    )
+
+
+def email_queue_rendered(
+    *,
+    to: Sequence[str] | str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    attachments: Iterable[EmailFile | tuple[str, bytes, str]] = (),
+    dedupe_key: str | None = None,
+    kind: str = EmailKind.OTHER,
+    proposal=None,
+    rfp=None,
+    cc: Sequence[str] = (),
+    reply_to: Sequence[str] = (),
+) -> OutboundEmail:
+    """Queue an email whose bodies are rendered already (by django-allauth's templates, say); see `email_queue`."""
+    if not body_text.strip():
+        raise ValueError(f"The email “{subject}” has no plain-text part.")
     to, cc = _addresses(to), _addresses(cc)
     cc = [address for address in cc if address.lower() not in {a.lower() for a in to}]
     if not to and not cc:
@@ -125,8 +164,8 @@ def email_queue(
             cc=cc if to else [],
             reply_to=_addresses(reply_to),
             subject=_one_line(subject),
-            body_text=render_to_string(f"{template}.txt", context),
-            body_html=_render_html(template, context),
+            body_text=body_text,
+            body_html=body_html,
             dedupe_key=dedupe_key,
             proposal_id=getattr(proposal, "pk", None),
             rfp_id=getattr(rfp, "pk", None) or getattr(proposal, "rfp_id", None),

@@ -281,8 +281,9 @@ def _validate_role(role: str) -> None:
 
 
 def invitation_accept_url(invitation: Invitation) -> str:
-    path = reverse("portal:invitation_accept", kwargs={"token": invitation.token})
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    from notifications.services import absolute_url
+
+    return absolute_url(reverse("portal:invitation_accept", kwargs={"token": invitation.token}))
 
 
 def _invitation_email(invitation: Invitation) -> None:

@@ -1,23 +1,26 @@
-"""The supplier's company through the API: profile, team, US facilities and certificates.
+"""The supplier's company through the API: registration, profile, team and invitations, US facilities and
+certificates.
 
 Reads come from suppliers.selectors, writes go through suppliers.services after the portal's forms have checked
-the input; a caller reaches only their own company, and another company's facility or certificate is a 404.
+the input; a caller reaches only their own company, and another company's member, invitation, facility or
+certificate is a 404. Owners manage the team, owners and editors change data, viewers read (a 403 that says so).
 """
 
 import copy
 
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.access import supplier_access
-from api.validation import required_messages, validated_form
+from api.validation import choice_messages, required_messages, validated_form
 from api.views.base import DOWNLOAD_RENDERERS, ApiView, download_responses
 from suppliers import selectors, services
 from suppliers.enums import CertificationKind, FacilityStatus, MemberRole, UsState
-from suppliers.forms import CertificationForm, FacilityForm, SupplierForm
+from suppliers.forms import CertificationForm, FacilityForm, InvitationForm, MemberRoleForm, SupplierForm
 from suppliers.models import WORKFORCE_TRADES
 from suppliers.naics import naics_describe
 
@@ -103,6 +106,47 @@ class CompanyUpdateApi(ApiView):
         return Response(self.OutputSerializer(supplier).data)
 
 
+def _required(name: str) -> serializers.CharField:
+    return serializers.CharField(error_messages=required_messages(SupplierForm, name))
+
+
+class CompanyRegisterApi(ApiView):
+    """Register your company and become its first owner; for someone who belongs to no company yet (a person
+    belongs to one company only). The portal's registration checks apply, with the same messages; a company whose
+    EIN, UEI or CAGE code is already registered is refused with how to join it instead."""
+
+    tags = TAGS
+    creates = True
+    OutputSerializer = CompanyOutput
+
+    class InputSerializer(CompanyUpdateApi.InputSerializer):
+        legal_name = _required("legal_name")
+        ein = _required("ein")
+        uei = _required("uei")
+        naics_codes = serializers.ListField(
+            child=serializers.CharField(),
+            error_messages=required_messages(SupplierForm, "naics_codes"),
+            help_text="Six-digit NAICS 2022 codes, e.g. 334111.",
+        )
+        hq_address_line1 = _required("hq_address_line1")
+        hq_city = _required("hq_city")
+        hq_state = serializers.ChoiceField(
+            choices=UsState.choices, error_messages=choice_messages(SupplierForm, "hq_state")
+        )
+        hq_zip = _required("hq_zip")
+
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = {**serializer.validated_data, "naics_codes": ", ".join(serializer.validated_data["naics_codes"])}
+        form = validated_form(SupplierForm, changes=changes)
+        supplier = services.supplier_register(actor=request.user, data=form.cleaned_data)
+        return Response(self.OutputSerializer(supplier).data, status=status.HTTP_201_CREATED)
+
+
+# --- Team and invitations ------------------------------------------------------------------------------------------
+
+
 class MemberListApi(ApiView):
     """The company's team: owners first, then editors, then viewers."""
 
@@ -120,6 +164,145 @@ class MemberListApi(ApiView):
         access = supplier_access(request)
         members = selectors.member_list_for_supplier(supplier=access.supplier)
         return Response(self.OutputSerializer(members, many=True).data)
+
+
+class MemberDetailApi(ApiView):
+    tags = TAGS
+    OutputSerializer = MemberListApi.OutputSerializer
+
+    def get(self, request, member_id: int):
+        access = supplier_access(request)
+        member = selectors.member_for_supplier(supplier=access.supplier, pk=member_id)
+        return Response(self.OutputSerializer(member).data)
+
+
+class MemberRoleUpdateApi(ApiView):
+    """Owners change a member's role (their own too); the company always keeps at least one owner."""
+
+    tags = TAGS
+    OutputSerializer = MemberListApi.OutputSerializer
+
+    class InputSerializer(serializers.Serializer):
+        role = serializers.ChoiceField(
+            choices=MemberRole.choices, error_messages=choice_messages(MemberRoleForm, "role")
+        )
+
+    def patch(self, request, member_id: int):
+        access = supplier_access(request, owner=True)
+        member = selectors.member_for_supplier(supplier=access.supplier, pk=member_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        form = validated_form(MemberRoleForm, changes=serializer.validated_data)
+        member = services.member_change_role(member=member, actor=request.user, role=form.cleaned_data["role"])
+        return Response(self.OutputSerializer(member).data)
+
+
+class MemberRemoveApi(ApiView):
+    """Owners remove a member from the team (themselves too, to leave it), except the company's only owner."""
+
+    tags = TAGS
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, member_id: int):
+        access = supplier_access(request, owner=True)
+        member = selectors.member_for_supplier(supplier=access.supplier, pk=member_id)
+        services.member_remove(member=member, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=MemberRole.choices)
+    invited_by = serializers.EmailField(source="invited_by.email")
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(help_text=f"The link works for {services.INVITATION_VALID_DAYS} days.")
+    is_expired = serializers.SerializerMethodField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+    def get_is_expired(self, invitation) -> bool:
+        return invitation.expires_at <= timezone.now()
+
+
+class InvitationListApi(ApiView):
+    """Invitations not yet accepted or revoked, newest first; expired ones are listed too (`is_expired`)."""
+
+    tags = TAGS
+    output_many = True
+    OutputSerializer = InvitationOutput
+
+    def get(self, request):
+        access = supplier_access(request)
+        invitations = selectors.invitation_list_open(supplier=access.supplier)
+        return Response(self.OutputSerializer(invitations, many=True).data)
+
+
+class InvitationSendApi(ApiView):
+    """Owners invite a colleague by email; the email with the link to accept leaves once the invitation is saved.
+    Someone already on the team, or already holding an open invitation, is refused with what to do instead."""
+
+    tags = TAGS
+    creates = True
+    OutputSerializer = InvitationOutput
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.CharField(error_messages=required_messages(InvitationForm, "email"))
+        role = serializers.ChoiceField(
+            choices=MemberRole.choices,
+            required=False,
+            error_messages=choice_messages(InvitationForm, "role"),
+            help_text="Owner, editor or viewer; editor when left out.",
+        )
+
+    def post(self, request):
+        access = supplier_access(request, owner=True)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        form = validated_form(InvitationForm, changes=serializer.validated_data)
+        invitation = services.invitation_send(
+            supplier=access.supplier,
+            actor=request.user,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+        )
+        return Response(self.OutputSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationRevokeApi(ApiView):
+    """Owners revoke an open invitation; its link stops working."""
+
+    tags = TAGS
+    OutputSerializer = InvitationOutput
+
+    @extend_schema(request=None, responses={200: InvitationOutput})
+    def post(self, request, invitation_id: int):
+        access = supplier_access(request, owner=True)
+        invitation = selectors.invitation_for_supplier(supplier=access.supplier, pk=invitation_id)
+        invitation = services.invitation_revoke(invitation=invitation, actor=request.user)
+        return Response(self.OutputSerializer(invitation).data)
+
+
+class InvitationAcceptApi(ApiView):
+    """Join the company that invited you, with the role it chose: send the token from the invitation's link
+    (/portal/invitations/<token>/). Only the address the invitation was sent to can accept it, and a person belongs
+    to one company only."""
+
+    tags = TAGS
+    creates = True
+
+    class InputSerializer(serializers.Serializer):
+        token = serializers.CharField(help_text="The last part of the link in the invitation email.")
+
+    class OutputSerializer(serializers.Serializer):
+        company = serializers.CharField(source="supplier.legal_name")
+        role = serializers.ChoiceField(choices=MemberRole.choices)
+        joined_at = serializers.DateTimeField()
+
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member = services.invitation_accept(token=serializer.validated_data["token"], user=request.user)
+        return Response(self.OutputSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
 # --- Facilities ----------------------------------------------------------------------------------------------------
@@ -319,6 +502,59 @@ class CertificationDetailApi(ApiView):
         access = supplier_access(request)
         certification = selectors.certification_for_supplier(supplier=access.supplier, pk=certification_id)
         return Response(self.OutputSerializer(certification).data)
+
+
+class CertificationUpdateApi(ApiView):
+    """Change a certificate; send only the fields that change. A new document (multipart/form-data) replaces the
+    stored one, checked by its content like the first."""
+
+    tags = TAGS
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    OutputSerializer = CertificationOutput
+
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(
+            choices=CertificationKind.choices, required=False, error_messages=choice_messages(CertificationForm, "kind")
+        )
+        name = serializers.CharField(required=False, allow_blank=True)
+        number = serializers.CharField(required=False, allow_blank=True)
+        issued_by = serializers.CharField(required=False, allow_blank=True)
+        facility = serializers.IntegerField(required=False, allow_null=True, help_text="One of your facilities.")
+        expires_on = serializers.DateField(required=False, allow_null=True)
+        document = serializers.FileField(required=False, allow_empty_file=True)
+
+    def patch(self, request, certification_id: int):
+        access = supplier_access(request, editor=True)
+        certification = selectors.certification_for_supplier(supplier=access.supplier, pk=certification_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = {name: value for name, value in serializer.validated_data.items() if name != "document"}
+        document = serializer.validated_data.get("document")
+        # The form works on a copy: a refused change leaves the certificate as stored.
+        form = validated_form(
+            CertificationForm,
+            changes=changes,
+            files={"document": document} if document is not None else None,
+            instance=copy.copy(certification),
+            supplier=access.supplier,
+        )
+        certification = services.certification_update(
+            certification=certification, actor=request.user, data=form.cleaned_data, document=document
+        )
+        return Response(self.OutputSerializer(certification).data)
+
+
+class CertificationDeleteApi(ApiView):
+    """Delete a certificate and its document."""
+
+    tags = TAGS
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, certification_id: int):
+        access = supplier_access(request, editor=True)
+        certification = selectors.certification_for_supplier(supplier=access.supplier, pk=certification_id)
+        services.certification_delete(certification=certification, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CertificationDocumentApi(ApiView):

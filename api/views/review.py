@@ -1,5 +1,6 @@
 """The buyer's side through the API: reviewers' assignments, conflict declaration and scoring; program leads'
-queue (filters, cursor pages), decisions one by one or in bulk, sealed commercial terms and audit history.
+queue (filters, cursor pages), decisions one by one or in bulk, sealed commercial terms and audit history, and
+the workspace's overviews: the unassigned lane (and assigning now), service levels and the ranking per sector.
 
 Reads come from rfp.selectors, scoped to who asks (a proposal a reviewer holds no assignment on is a 404, as is
 anything here for supplier staff); every change is the service the review workspace calls, and its input is
@@ -9,6 +10,7 @@ checked by the workspace's forms. In a blind round a reviewer never sees who the
 import django_filters
 from django.core.exceptions import ValidationError as FormErrors
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -18,7 +20,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from api.permissions import IsBuyer, IsProgramLead, IsReviewer
+from api.permissions import IsBuyer, IsProgramLead, IsReviewer, TokenScope
 from api.validation import validated_form
 from api.views.attachments import AttachmentOutput
 from api.views.base import ApiView
@@ -37,6 +39,7 @@ from rfp.enums import (
 from rfp.exceptions import TransitionNotAllowed
 from rfp.models import Proposal, ReviewAssignment, Rfp, Sector
 from rfp.selectors import (
+    ASSIGNABLE_STATUSES,
     QUEUE_CHECK_FILTERS,
     ProposalQueueFilters,
     assignment_for_reviewer,
@@ -47,9 +50,12 @@ from rfp.selectors import (
     proposal_decision,
     proposal_for_review,
     proposal_information_requests,
+    proposal_list_unassigned,
     proposal_queue_for_lead,
+    proposal_ranking_for_sector,
     proposal_score_summary,
     proposal_status_history,
+    review_assignments_open,
     review_queue_for_reviewer,
     rubric_for_proposal,
     supplier_hidden_from,
@@ -57,6 +63,10 @@ from rfp.selectors import (
 from suppliers.enums import UsState
 
 TAGS = ("review",)
+# The role first (anyone else gets a 404), then the token's scope: a read-only token changes nothing here either.
+BUYERS = [IsBuyer, TokenScope]
+REVIEWERS = [IsReviewer, TokenScope]
+LEADS = [IsProgramLead, TokenScope]
 QUEUE_STATUSES = [choice for choice in ProposalStatus.choices if choice[0] != ProposalStatus.DRAFT]
 
 
@@ -117,7 +127,7 @@ class AssignmentFilter(django_filters.FilterSet):
 class AssignmentQueueApi(ApiView):
     """The reviewer's assignments, oldest first; each says whether it is overdue and what the checks found."""
 
-    permission_classes = [IsReviewer]
+    permission_classes = REVIEWERS
     tags = TAGS
     output_many = True
     queryset = ReviewAssignment.objects.none()
@@ -208,7 +218,7 @@ class ProposalQueueApi(ApiView):
     """Every submitted proposal, the longest waiting first, with its checks, scores and open reviews (program
     leads)."""
 
-    permission_classes = [IsProgramLead]
+    permission_classes = LEADS
     tags = TAGS
     output_many = True
     queryset = Proposal.objects.none()
@@ -323,7 +333,7 @@ class ReviewProposalDetailApi(ApiView):
     the sealed commercial terms, the checks, files and questions; in a blind round, without the supplier's name.
     Program leads also get the assignments and the score summary."""
 
-    permission_classes = [IsBuyer]
+    permission_classes = BUYERS
     tags = TAGS
 
     class OutputSerializer(serializers.Serializer):
@@ -386,7 +396,7 @@ class ConflictDeclareApi(ApiView):
     """The assigned reviewer declares no conflict (which unlocks reading and scoring), or a conflict (the
     assignment is released and the proposal goes to another reviewer)."""
 
-    permission_classes = [IsReviewer]
+    permission_classes = REVIEWERS
     tags = TAGS
 
     class InputSerializer(serializers.Serializer):
@@ -455,7 +465,7 @@ class ReviewInput(serializers.Serializer):
 class ReviewDetailApi(ApiView):
     """The caller's own review of the proposal, draft or submitted."""
 
-    permission_classes = [IsReviewer]
+    permission_classes = REVIEWERS
     tags = TAGS
     OutputSerializer = ReviewOutput
 
@@ -506,7 +516,7 @@ class ReviewSaveApi(ApiView):
     """Save a draft of the review: any subset of the criteria, as often as needed. Send the whole draft: scores
     left out are cleared."""
 
-    permission_classes = [IsReviewer]
+    permission_classes = REVIEWERS
     tags = TAGS
     InputSerializer = ReviewInput
     OutputSerializer = ReviewOutput
@@ -518,7 +528,7 @@ class ReviewSaveApi(ApiView):
 class ReviewSubmitApi(ApiView):
     """Submit the review: every criterion scored and a recommendation; the assignment is then complete."""
 
-    permission_classes = [IsReviewer]
+    permission_classes = REVIEWERS
     tags = TAGS
     InputSerializer = ReviewInput
     OutputSerializer = ReviewOutput
@@ -534,7 +544,7 @@ class CommercialTermsOpenApi(ApiView):
     """Open the commercial terms: program leads at any time, a reviewer holding the proposal once the round has
     closed; each opening is audited. Sealed terms are a 404."""
 
-    permission_classes = [IsBuyer]
+    permission_classes = BUYERS
     tags = TAGS
     OutputSerializer = CommercialTermsOutput
 
@@ -551,7 +561,7 @@ class ProposalDecisionApi(ApiView):
     """A program lead decides one proposal (shortlisted or declined, the supplier is told), or asks the supplier
     for more information (the rationale is then the question)."""
 
-    permission_classes = [IsProgramLead]
+    permission_classes = LEADS
     tags = TAGS
 
     class InputSerializer(serializers.Serializer):
@@ -590,7 +600,7 @@ class BulkDecisionApi(ApiView):
     """Shortlist or decline several proposals at once; each is decided (or refused) on its own, and each
     supplier told."""
 
-    permission_classes = [IsProgramLead]
+    permission_classes = LEADS
     tags = TAGS
 
     class InputSerializer(serializers.Serializer):
@@ -649,7 +659,7 @@ class StatusPeriodOutput(serializers.Serializer):
 class HistoryApi(ApiView):
     """The proposal's audit trail, newest first, and how long it spent in each status (program leads)."""
 
-    permission_classes = [IsProgramLead]
+    permission_classes = LEADS
     tags = TAGS
 
     class OutputSerializer(serializers.Serializer):
@@ -665,3 +675,175 @@ class HistoryApi(ApiView):
             "events": audit_events_for(target=proposal).order_by("-occurred_at", "-pk")[:500],
         }
         return Response(self.OutputSerializer(data).data)
+
+
+# --- Program leads' overviews: the unassigned lane, service levels, the ranking ------------------------------------
+
+
+def _days_since(moment, now) -> float | None:
+    return None if moment is None else round((now - moment).total_seconds() / 86400, 1)
+
+
+class UnassignedListApi(ApiView):
+    """The unassigned lane: proposals under review that hold fewer reviewers than their round asks for, the
+    longest waiting first. `assign/` on one tries again, say after adding reviewers."""
+
+    permission_classes = LEADS
+    tags = TAGS
+    output_many = True
+
+    class OutputSerializer(serializers.Serializer):
+        reference = serializers.CharField()
+        rfp = serializers.CharField(source="rfp.reference")
+        sector = serializers.CharField(source="sector.code")
+        title = serializers.CharField()
+        supplier = serializers.CharField(source="supplier.legal_name")
+        status = serializers.ChoiceField(choices=ProposalStatus.choices)
+        submitted_at = serializers.DateTimeField()
+        days_waiting = serializers.FloatField(help_text="Days since the proposal was submitted.")
+        assigned_count = serializers.IntegerField(help_text="Reviewers it holds (open or completed assignments).")
+        required_count = serializers.IntegerField(help_text="Reviewers its round asks for.")
+        missing_count = serializers.IntegerField()
+
+    def get(self, request):
+        now = timezone.now()
+        proposals = list(proposal_list_unassigned(now=now))
+        for proposal in proposals:
+            proposal.days_waiting = _days_since(proposal.submitted_at, now)
+        return Response(self.OutputSerializer(proposals, many=True).data)
+
+
+class AssignNowApi(ApiView):
+    """Try the assignment again for one proposal under review: reviewers of its sector, free of conflicts and
+    below their load, take it until it holds as many as its round asks for. `missing` says how many are still
+    lacking (add reviewers in the panel, then try again)."""
+
+    permission_classes = LEADS
+    tags = TAGS
+
+    class OutputSerializer(serializers.Serializer):
+        reference = serializers.CharField()
+        status = serializers.ChoiceField(choices=ProposalStatus.choices)
+        assigned = serializers.ListField(child=serializers.EmailField(), help_text="Reviewers assigned now.")
+        held = serializers.IntegerField(help_text="Reviewers the proposal holds now (open or completed).")
+        required = serializers.IntegerField(help_text="Reviewers its round asks for.")
+        missing = serializers.IntegerField()
+
+    @extend_schema(request=None)
+    def post(self, request, reference: str):
+        proposal = proposal_for_review(user=request.user, reference=reference)
+        result = services.proposal_assign_now(proposal=proposal, actor=request.user)
+        data = {
+            "reference": proposal.reference,
+            "status": result.proposal.status,
+            "assigned": [assignment.reviewer.email for assignment in result.created],
+            "held": result.held,
+            "required": result.required,
+            "missing": result.missing,
+        }
+        return Response(self.OutputSerializer(data).data)
+
+
+class OpenReviewOutput(serializers.Serializer):
+    reference = serializers.CharField(source="proposal.reference")
+    rfp = serializers.CharField(source="proposal.rfp.reference")
+    sector = serializers.CharField(source="proposal.sector.code")
+    title = serializers.CharField(source="proposal.title")
+    supplier = serializers.CharField(source="proposal.supplier.legal_name")
+    reviewer = serializers.EmailField(source="reviewer.email")
+    assigned_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    days_open = serializers.FloatField(help_text="Days since it was assigned.")
+    days_overdue = serializers.FloatField(allow_null=True, help_text="Days past its due date; null until then.")
+
+
+class WaitingProposalOutput(serializers.Serializer):
+    reference = serializers.CharField()
+    rfp = serializers.CharField(source="rfp.reference")
+    sector = serializers.CharField(source="sector.code")
+    title = serializers.CharField()
+    supplier = serializers.CharField(source="supplier.legal_name")
+    status = serializers.ChoiceField(choices=ProposalStatus.choices)
+    submitted_at = serializers.DateTimeField()
+    days_waiting = serializers.FloatField(help_text="Days since it was submitted.")
+    days_in_status = serializers.FloatField(allow_null=True)
+    review_count = serializers.IntegerField(help_text="Submitted reviews.")
+    open_review_count = serializers.IntegerField()
+    overdue_review_count = serializers.IntegerField()
+    next_due_at = serializers.DateTimeField(allow_null=True)
+
+
+class ServiceLevelsApi(ApiView):
+    """Rolling-review service levels: every open review, the earliest due first (an overdue one says by how many
+    days), and every proposal under review with how long it has waited, the longest first."""
+
+    permission_classes = LEADS
+    tags = TAGS
+
+    class OutputSerializer(serializers.Serializer):
+        overdue_count = serializers.IntegerField(help_text="Open reviews past their due date.")
+        open_reviews = OpenReviewOutput(many=True)
+        waiting = WaitingProposalOutput(many=True)
+
+    def get(self, request):
+        now = timezone.now()
+        assignments = list(review_assignments_open())
+        for assignment in assignments:
+            assignment.days_open = _days_since(assignment.assigned_at, now)
+            assignment.days_overdue = _days_since(assignment.due_at, now) if assignment.due_at < now else None
+        proposals = list(
+            proposal_queue_for_lead(filters=ProposalQueueFilters(), now=now).filter(status__in=ASSIGNABLE_STATUSES)
+        )
+        for proposal in proposals:
+            proposal.days_waiting = _days_since(proposal.submitted_at, now)
+            proposal.days_in_status = _days_since(proposal.status_changed_at, now)
+        data = {
+            "overdue_count": sum(1 for assignment in assignments if assignment.days_overdue is not None),
+            "open_reviews": assignments,
+            "waiting": proposals,
+        }
+        return Response(self.OutputSerializer(data).data)
+
+
+class RankedProposalOutput(serializers.Serializer):
+    rank = serializers.IntegerField()
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    supplier = serializers.CharField(source="supplier.legal_name")
+    status = serializers.ChoiceField(choices=ProposalStatus.choices)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    score_mean = serializers.DecimalField(
+        max_digits=5, decimal_places=2, allow_null=True, help_text="Mean weighted score of the submitted reviews."
+    )
+    review_count = serializers.IntegerField(help_text="Submitted reviews.")
+
+
+class SectorRankingOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    proposals = RankedProposalOutput(many=True)
+
+
+class RankingApi(ApiView):
+    """A round's proposals in review or decided, per sector, the best mean of submitted reviews first; proposals
+    without a submitted review come last, and ties go to the proposal submitted first."""
+
+    permission_classes = LEADS
+    tags = TAGS
+
+    class OutputSerializer(serializers.Serializer):
+        rfp = serializers.CharField(source="reference")
+        title = serializers.CharField()
+        sectors = SectorRankingOutput(many=True)
+
+    def get(self, request, reference: str):
+        rfp = get_object_or_404(Rfp, reference=reference)  # program leads see every round
+        sectors = []
+        for sector in rfp.sectors.order_by("position", "name"):
+            ranked = list(proposal_ranking_for_sector(rfp=rfp, sector=sector))
+            for rank, proposal in enumerate(ranked, start=1):
+                proposal.rank = rank
+            sectors.append({"code": sector.code, "name": sector.name, "proposals": ranked})
+        return Response(
+            self.OutputSerializer({"reference": rfp.reference, "title": rfp.title, "sectors": sectors}).data
+        )

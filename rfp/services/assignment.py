@@ -15,7 +15,6 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -25,7 +24,7 @@ from audit.selectors import audit_events_for
 from audit.services import audit_record
 from jobs.services import job_enqueue
 from notifications.enums import EmailKind
-from notifications.services import email_queue
+from notifications.services import absolute_url, email_queue
 from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
 from rfp.exceptions import DomainError, TransitionNotAllowed
 from rfp.models import Proposal, ReviewAssignment, ReviewerConflict, ReviewerProfile
@@ -280,20 +279,7 @@ def assignment_release_for_conflict(*, assignment: ReviewAssignment, actor, note
 
 
 def _panel_url(proposal: Proposal) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{reverse('review:proposal', args=[proposal.reference])}"
-
-
-def _send(*, subject: str, template: str, context: dict, to: list[str], proposal: Proposal, dedupe_key: str) -> None:
-    """Through the outbox (notifications), which sends, retries and keeps the email."""
-    email_queue(
-        to=to,
-        subject=subject,
-        template=f"emails/{template}",
-        context=context,
-        kind=EmailKind(template),
-        proposal=proposal,
-        dedupe_key=dedupe_key,
-    )
+    return absolute_url(reverse("review:proposal", args=[proposal.reference]))
 
 
 def review_assignment_email_send(*, assignment_id: int) -> bool:
@@ -314,12 +300,13 @@ def review_assignment_email_send(*, assignment_id: int) -> bool:
         "time_zone": proposal.rfp.display_time_zone,
         "panel_url": _panel_url(proposal),
     }
-    _send(
+    email_queue(
+        to=[assignment.reviewer.email],
         subject=f"Review assigned: proposal {proposal.reference} ({proposal.sector.name}), "
         f"due {timezone.localtime(assignment.due_at, proposal.rfp.tz):%B %-d, %Y}",
-        template="review_assignment",
+        template="emails/review_assignment",
         context=context,
-        to=[assignment.reviewer.email],
+        kind=EmailKind.REVIEW_ASSIGNMENT,
         proposal=proposal,
         dedupe_key=f"review_assignment:{assignment.pk}",
     )
@@ -340,12 +327,13 @@ def proposal_unassigned_notice_send(*, proposal_id: int, version: int) -> bool:
         "pool": proposal_reviewer_pool(proposal=proposal),
         "panel_url": _panel_url(proposal),
     }
-    _send(
+    email_queue(
+        to=recipients,
         subject=f"Unassigned: proposal {proposal.reference} has {proposal.assigned_count} of "
         f"{proposal.required_count} reviewers",
-        template="unassigned_notice",
+        template="emails/unassigned_notice",
         context=context,
-        to=recipients,
+        kind=EmailKind.UNASSIGNED_NOTICE,
         proposal=proposal,
         dedupe_key=f"unassigned_notice:{proposal.pk}:v{version}",
     )

@@ -2,11 +2,10 @@
 
 import logging
 
-from django.conf import settings
 from django.urls import reverse
 
 from notifications.enums import EmailKind
-from notifications.services import email_queue
+from notifications.services import absolute_url, email_queue
 from rfp.models import InformationRequest
 from rfp.selectors import proposal_decision_recipients
 
@@ -34,7 +33,7 @@ def information_request_notice_send(*, information_request_id: int) -> bool:
     context = {
         "information_request": request,
         "proposal": proposal,
-        "proposal_url": f"{settings.SITE_URL.rstrip('/')}{path}#answer",
+        "proposal_url": absolute_url(f"{path}#answer"),
     }
     email_queue(
         to=recipients,

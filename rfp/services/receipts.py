@@ -8,7 +8,6 @@ through the outbox (notifications), with the supplier's PDF summary of the versi
 
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
@@ -16,7 +15,7 @@ from audit.services import audit_record
 from jobs.services import job_enqueue
 from notifications.enums import EmailKind
 from notifications.models import OutboundEmail
-from notifications.services import EmailFile, email_queue
+from notifications.services import EmailFile, absolute_url, email_queue
 from rfp.models import Proposal, ProposalVersion
 from rfp.selectors import proposal_receipt, proposal_receipt_recipients
 from rfp.services.proposals import proposal_resubmit, proposal_submit
@@ -77,7 +76,7 @@ def proposal_receipt_send(*, version_id: int) -> bool:
     summary = _supplier_summary_pdf(version)
     context = {
         "receipt": receipt,
-        "receipt_url": f"{settings.SITE_URL.rstrip('/')}{path}",
+        "receipt_url": absolute_url(path),
         "summary_name": summary.name if summary else "",
     }
     email_queue(

@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from jobs.services import job_enqueue
 from notifications.enums import EmailKind
-from notifications.services import email_queue
+from notifications.services import absolute_url, email_queue
 from rfp.enums import AssignmentStatus, ConflictDeclaration, DecisionOutcome, Recommendation
 from rfp.exceptions import DomainError, TransitionNotAllowed
 from rfp.models import Decision, Proposal, Review, ReviewAssignment, ReviewerConflict, Score
@@ -256,7 +255,7 @@ def proposal_decision_notice_send(*, decision_id: int) -> bool:
         "decision": decision,
         "proposal": proposal,
         "shortlisted": decision.outcome == DecisionOutcome.SHORTLISTED,
-        "proposal_url": f"{settings.SITE_URL.rstrip('/')}{path}",
+        "proposal_url": absolute_url(path),
     }
     email_queue(
         to=recipients,

@@ -40,21 +40,21 @@ def _password_step(client, user):
     return client.post("/accounts/login/", {"login": user.email, "password": DEFAULT_PASSWORD})
 
 
-def test_a_reviewer_signs_in_with_password_and_totp_code_and_then_opens_the_panel(client):
+def test_a_reviewer_signs_in_with_password_and_totp_code_and_then_opens_the_review_queue(client):
     reviewer = _enrolled(ReviewerUserFactory(email="priya@buyer.example"))
 
     response = _password_step(client, reviewer)
     assert response.status_code == 302
     assert response["Location"] == "/accounts/2fa/authenticate/"
     assert "_auth_user_id" not in client.session, "the password alone does not sign a reviewer in"
-    assert client.get("/panel/", follow=True).redirect_chain[-1][0] == "/accounts/2fa/authenticate/"
+    assert client.get("/review/", follow=True).redirect_chain[-1][0] == "/accounts/2fa/authenticate/"
 
     response = client.post("/accounts/2fa/authenticate/", {"code": _code()}, follow=True)
 
     assert client.session["_auth_user_id"] == str(reviewer.pk)
-    response = client.get("/panel/")
+    response = client.get("/review/")
     assert response.status_code == 200
-    assert "RFP review panel" in response.content.decode()
+    assert "Your review queue" in response.content.decode()
 
 
 def test_a_wrong_totp_code_leaves_the_reviewer_signed_out(client):
@@ -114,8 +114,8 @@ def test_a_program_lead_without_an_authenticator_is_sent_to_enrol_one_and_then_g
 
 
 def test_a_session_that_never_showed_a_code_is_refused_the_panel_and_the_api(client):
-    reviewer = _enrolled(ReviewerUserFactory(email="hannah@buyer.example"))
-    client.force_login(reviewer)  # a session made without allauth's login stages, as the old panel login did
+    lead = _enrolled(ProgramLeadFactory(email="hannah@buyer.example"))
+    client.force_login(lead)  # a session made without allauth's login stages, as the old panel login did
 
     response = client.get("/panel/?o=1")
     assert response.status_code == 302
@@ -173,7 +173,7 @@ def test_a_demo_reviewer_signs_in_with_the_demo_password_and_the_printed_authent
     client.post("/accounts/login/", {"login": "priya.natarajan@buyer.example", "password": DEMO_PASSWORD})
     client.post("/accounts/2fa/authenticate/", {"code": _code(secret)})
 
-    assert client.get("/panel/").status_code == 200
+    assert client.get("/review/").status_code == 200
     out = StringIO()
     call_command("demo_totp_code", stdout=out)
     assert re.fullmatch(r"\d{6}  \(valid for \d+ more seconds?\)\n", out.getvalue())

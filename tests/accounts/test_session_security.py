@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.support.outbox import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +90,7 @@ def _reset_link(message) -> str:
 def test_a_password_reset_link_works_once(client):
     user = _person("forgetful@genesee.example")
     client.post("/accounts/password/reset/", {"email": user.email})
+    deliver_outbox()
     [message] = mail.outbox
     link = _reset_link(message)
 

@@ -7,6 +7,7 @@ from django.core import mail
 
 from accounts.factories import DEFAULT_PASSWORD, UserFactory
 from accounts.models import User
+from tests.support.outbox import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,7 @@ def test_sign_up_needs_the_email_confirmed_before_the_first_sign_in(client):
 
     assert response.status_code == 302
     user = User.objects.get(email="buyer@lonestar-rack.example")
+    deliver_outbox()
     [message] = mail.outbox
     assert message.to == ["buyer@lonestar-rack.example"]
     assert "Confirm" in message.subject or "confirm" in message.body
@@ -58,6 +60,7 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client):
 
     client.post("/accounts/password/reset/", {"email": user.email})
 
+    deliver_outbox()
     [message] = mail.outbox
     assert message.to == [user.email]
     response = client.get(_link_in(message), follow=True)

@@ -9,7 +9,7 @@ from rfp import services
 from rfp.models import Attachment, Proposal
 from suppliers import services as supplier_services
 from suppliers.factories import FacilityFactory
-from suppliers.models import Facility
+from suppliers.models import Certification, Facility, Invitation, SupplierMember
 from tests.api.conftest import client_for
 from tests.portal.attachments.files import pdf_bytes, upload
 
@@ -19,13 +19,20 @@ PROPOSAL = "proposals/<str:reference>/"
 FACILITY = "company/facilities/<int:facility_id>/"
 CERTIFICATE = "company/certifications/<int:certification_id>/"
 ATTACHMENT = f"{PROPOSAL}attachments/<int:attachment_id>/"
+MEMBER = "company/members/<int:member_id>/"
 
 # (route, method, body): every endpoint that names one of a company's own objects.
 CALLS = [
     (FACILITY, "get", None),
     (FACILITY, "patch", {"name": "Taken over"}),
     (FACILITY, "delete", None),
+    (MEMBER, "get", None),
+    (MEMBER, "patch", {"role": "owner"}),
+    (MEMBER, "delete", None),
+    ("company/invitations/<int:invitation_id>/revoke/", "post", None),
     (CERTIFICATE, "get", None),
+    (CERTIFICATE, "patch", {"number": "Taken over"}),
+    (CERTIFICATE, "delete", None),
     (f"{CERTIFICATE}document/", "get", None),
     (PROPOSAL, "get", None),
     (PROPOSAL, "patch", {"title": "Taken over"}),
@@ -49,8 +56,9 @@ CALLS = [
 
 
 @pytest.fixture
-def objects_of_a(draft, owner, supplier):
-    """Company A's proposal (submitted, so it has a version), one of its files, a facility and a certificate."""
+def objects_of_a(draft, owner, supplier, editor):
+    """Company A's proposal (submitted, so it has a version), one of its files, a facility, a certificate, its
+    editor's membership and an open invitation."""
     attachment = services.attachment_add(proposal=draft, actor=owner, upload=upload("a.pdf", pdf_bytes()), kind="other")
     services.proposal_submit(proposal=draft, actor=owner)
     facility = FacilityFactory(supplier=supplier)
@@ -60,7 +68,12 @@ def objects_of_a(draft, owner, supplier):
         data={"kind": "iso_9001", "number": "Q-1"},
         document=upload("iso.pdf", pdf_bytes()),
     )
+    invitation = supplier_services.invitation_send(
+        supplier=supplier, actor=owner, email="colleague@lonestar.example", role="viewer"
+    )
     yield {
+        "member_id": SupplierMember.objects.get(user=editor).pk,
+        "invitation_id": invitation.pk,
         "reference": draft.reference,
         "facility_id": facility.pk,
         "certification_id": certification.pk,
@@ -93,6 +106,9 @@ def test_another_company_gets_404_and_changes_nothing(route, method, body, objec
     assert Attachment.objects.filter(pk=objects_of_a["attachment_id"]).exists()
     assert Attachment.objects.count() == 1
     assert Facility.objects.filter(pk=objects_of_a["facility_id"]).exists()
+    assert SupplierMember.objects.get(pk=objects_of_a["member_id"]).role == "editor"
+    assert Invitation.objects.get(pk=objects_of_a["invitation_id"]).revoked_at is None
+    assert Certification.objects.get(pk=objects_of_a["certification_id"]).number == "Q-1"
 
 
 def test_the_company_s_own_owner_reaches_each_of_those_objects(objects_of_a, owner):

@@ -55,3 +55,28 @@ def test_the_supplier_s_lists(url, owner, supplier, rfp):
         FacilityFactory(supplier=supplier)
 
     assert _queries(client, url) == one
+
+
+def test_the_company_s_open_invitations(owner, supplier):
+    from suppliers.services import invitation_send
+
+    client = client_for(owner)
+    invitation_send(supplier=supplier, actor=owner, email="one@lonestar.example", role="editor")
+    one = _queries(client, "/api/v1/company/invitations/")
+    for name in ("two", "three"):
+        invitation_send(supplier=supplier, actor=owner, email=f"{name}@lonestar.example", role="viewer")
+
+    assert _queries(client, "/api/v1/company/invitations/") == one
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/review/unassigned/", "/api/v1/review/sla/", "/api/v1/review/rfps/{rfp}/ranking/"]
+)
+def test_the_lead_s_overviews(url, lead, rfp, reviewer):
+    client = client_for(lead)
+    url = url.format(rfp=rfp.reference)
+    assign(_submitted(rfp), reviewer)
+    one = _queries(client, url)
+    assign(_submitted(rfp), reviewer), assign(_submitted(rfp), reviewer)
+
+    assert _queries(client, url) == one

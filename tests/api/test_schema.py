@@ -40,6 +40,8 @@ def test_every_operation_has_typed_bodies_and_problem_responses(schema):
                 "/proposals/{reference}/submit/",
                 "/acknowledge/",
                 "/review/proposals/{reference}/commercial-terms/",
+                "/invitations/{invitation_id}/revoke/",
+                "/review/proposals/{reference}/assign/",
             )
             if method in ("post", "patch", "put") and not path.endswith(bodyless):
                 assert operation.get("requestBody"), f"{method} {path} has no request body"
@@ -63,3 +65,17 @@ def test_the_schema_and_the_docs_are_served_from_our_own_static_files():
     assert "cdn" not in docs.lower()
     assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     assert client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
+
+
+def test_the_team_s_roles_and_the_lead_s_overviews_are_typed(schema):
+    from suppliers.enums import MemberRole
+
+    components = schema["components"]["schemas"]
+    assert components["RoleEnum"]["enum"] == list(MemberRole.values)
+    invited_as = components["InvitationSendInputRequest"]["properties"]["role"]
+    assert invited_as["allOf"] == [{"$ref": "#/components/schemas/RoleEnum"}]
+    assert components["WaitingProposalOutput"]["properties"]["status"]["$ref"] == (
+        "#/components/schemas/ProposalStatusEnum"
+    )
+    ranked = components["RankedProposalOutput"]["properties"]
+    assert ranked["status"]["$ref"] == "#/components/schemas/ProposalStatusEnum"

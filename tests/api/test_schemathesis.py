@@ -33,6 +33,7 @@ from rfp import services
 from rfp.models import Addendum
 from suppliers import services as supplier_services
 from suppliers.factories import FacilityFactory
+from suppliers.models import SupplierMember
 from tests.api.conftest import token_for
 from tests.portal.attachments.files import pdf_bytes, upload
 
@@ -46,6 +47,10 @@ LEAD_OPERATIONS = {
     "POST /api/v1/review/decisions/",
     "POST /api/v1/review/proposals/{reference}/decision/",
     "GET /api/v1/review/proposals/{reference}/history/",
+    "POST /api/v1/review/proposals/{reference}/assign/",
+    "GET /api/v1/review/unassigned/",
+    "GET /api/v1/review/sla/",
+    "GET /api/v1/review/rfps/{reference}/ranking/",
 }
 
 
@@ -55,9 +60,10 @@ def _openapi() -> dict:
 
 
 @pytest.fixture
-def world(rfp, supplier, owner, draft, reviewer, lead, other_supplier):
-    """Real objects for every path parameter: the owner's draft, a file, a facility, a certificate, a published
-    addendum, and another company's proposal in review, assigned to the reviewer."""
+def world(rfp, supplier, owner, editor, draft, reviewer, lead, other_supplier):
+    """Real objects for every path parameter: the owner's draft, a file, a facility, a certificate, an editor's
+    membership, an open invitation, a published addendum, and another company's proposal in review, assigned to
+    the reviewer."""
     from rfp.factories import draft_proposal
 
     attachment = services.attachment_add(proposal=draft, actor=owner, upload=upload("a.pdf", pdf_bytes()), kind="other")
@@ -71,8 +77,13 @@ def world(rfp, supplier, owner, draft, reviewer, lead, other_supplier):
     from tests.api.test_review import assign
 
     services.assignment_declare_no_conflict(assignment=assign(reviewed, reviewer), actor=reviewer)
+    invitation = supplier_services.invitation_send(
+        supplier=supplier, actor=owner, email="colleague@lonestar.example", role="viewer"
+    )
     yield {
         "supplier": {
+            "member_id": SupplierMember.objects.get(user=editor).pk,
+            "invitation_id": invitation.pk,
             "reference": draft.reference,
             "facility_id": FacilityFactory(supplier=supplier).pk,
             "certification_id": certification.pk,
@@ -103,7 +114,8 @@ def _caller_and_path(operation, world) -> tuple[str, dict]:
     names = {parameter.name for parameter in operation.path_parameters}
     if operation.path.startswith("/api/v1/review/"):
         caller = "lead" if label in LEAD_OPERATIONS else "reviewer"
-        return caller, {"reference": world["review_reference"]} if "reference" in names else {}
+        reference = world["rfp_reference"] if "/rfps/" in operation.path else world["review_reference"]
+        return caller, {"reference": reference} if "reference" in names else {}
     if operation.path.startswith("/api/v1/exports/"):
         return "lead", {"reference": world["rfp_reference"]} if "reference" in names else {}
     if operation.path.startswith("/api/v1/rfps/"):
@@ -154,5 +166,5 @@ def test_every_operation_conforms_to_the_schema(world, in_process):
 
     for path in _new_files(files_before):
         path.unlink(missing_ok=True)
-    assert len(operations) >= 45
+    assert len(operations) >= 67
     assert not failures, "\n\n".join(f"{label}:\n{text}" for label, text in failures.items())

@@ -1,5 +1,5 @@
 """A reviewer's walk in a real browser: sign in, find the proposal in the queue, declare no conflict, save a draft
-review. Screenshots go to var/e2e-screenshots/."""
+review, then complete and submit it. Screenshots go to var/e2e-screenshots/."""
 
 import re
 
@@ -37,7 +37,7 @@ def main_text(page) -> str:
     return re.sub(r"\s+", " ", page.locator("main").inner_text())
 
 
-def test_a_reviewer_declares_no_conflict_saves_a_draft_review(page):
+def test_a_reviewer_declares_no_conflict_saves_a_draft_and_submits_the_review(page):
     reviewer = make_reviewer(email="dana.reviewer@buyer.example")
     EmailAddress.objects.create(user=reviewer, email=reviewer.email, verified=True, primary=True)
     proposal = in_review(legal_name="Great Lakes Cooling Inc")
@@ -72,3 +72,22 @@ def test_a_reviewer_declares_no_conflict_saves_a_draft_review(page):
     assignment = ReviewAssignment.objects.get(proposal=proposal, reviewer=reviewer)
     assert assignment.conflict_declaration == ConflictDeclaration.NO_CONFLICT
     assert assignment.status == AssignmentStatus.ASSIGNED
+    expect(page.get_by_label(re.compile(rf"^{re.escape(first.name)} \(weight"))).to_have_value(str(first.max_score))
+
+    page.get_by_role("button", name="Submit review").click()
+    expect(page.locator("form .errorlist[role=alert]")).to_contain_text("Choose a recommendation")
+    for criterion in criteria:
+        page.get_by_label(re.compile(rf"^{re.escape(criterion.name)} \(weight")).fill(str(criterion.max_score))
+    page.get_by_label("Recommendation").select_option(label="Shortlist")
+    save_screenshot(page, "review-03-scored")
+    page.get_by_role("button", name="Submit review").click()
+
+    submitted = f"Your review of {proposal.reference} is submitted (weighted score 100.00)."
+    expect(page.get_by_text(submitted)).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name="Your review queue")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Nothing is waiting for you.")
+    save_screenshot(page, "review-04-submitted")
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.COMPLETED
+    assert assignment.review.recommendation == "shortlist"
+    assert assignment.review.comments == "Liquid cooling capacity is proven at two sites."

@@ -24,7 +24,7 @@ from suppliers.enums import MemberRole
 from suppliers.factories import SupplierMemberFactory
 from suppliers.models import Facility, Supplier
 from tests.support.browser import save_screenshot
-from tests.support.outbox import deliver_receipts
+from tests.support.outbox import deliver_outbox, deliver_receipts
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -100,6 +100,7 @@ def sign_up_and_confirm(page) -> None:
     page.get_by_role("heading", name="Verify Your Email Address").wait_for()
     assert Supplier.objects.count() == 0
 
+    deliver_outbox()
     [message] = mail.outbox
     assert message.to == [EMAIL]
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)

@@ -306,3 +306,28 @@ def test_re_send_from_the_panel_is_audited_and_explains_refusals(lead_client, mo
     failed.refresh_from_db()
     assert failed.status == EmailStatus.QUEUED
     assert AuditEvent.objects.filter(action="email.resent", object_id=str(failed.pk)).count() == 1
+
+
+def test_only_the_outbox_sends_mail():
+    """Every email is built and queued by notifications.services; a module sending on its own would bypass the
+    outbox (no record, no retry, no re-send)."""
+    import ast
+
+    from tests.support.processes import PROJECT_DIR
+
+    senders = []
+    folders = [folder for folder in PROJECT_DIR.iterdir() if folder.is_dir() and folder.name not in {".venv", "tests"}]
+    for path in (path for folder in folders for path in folder.rglob("*.py")):
+        relative = str(path.relative_to(PROJECT_DIR))
+        if relative == "notifications/services.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=relative)):
+            if isinstance(node, ast.ImportFrom):
+                modules = [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            if any(module.startswith("django.core.mail") for module in modules):
+                senders.append(relative)
+    assert senders == []

@@ -320,6 +320,14 @@ def test_each_reviewer_gets_a_daily_digest_of_open_due_overdue_and_new_proposals
     assert digest.window_start == digest_time
 
 
+def test_the_digest_comes_at_the_round_s_own_hour_in_its_time_zone(round_):
+    ReportSettings.objects.filter(rfp=round_.rfp).update(digest_hour=15)
+
+    assert reviewer_digests_enqueue_due(now=datetime(2026, 3, 20, 12, 5, tzinfo=UTC)) == 0, "7:05 in Chicago"
+    assert reviewer_digests_enqueue_due(now=datetime(2026, 3, 20, 19, 59, tzinfo=UTC)) == 0, "14:59 in Chicago"
+    assert reviewer_digests_enqueue_due(now=datetime(2026, 3, 20, 20, 5, tzinfo=UTC)) == 3
+
+
 def test_a_round_can_turn_the_digest_off(round_):
     ReportSettings.objects.filter(rfp=round_.rfp).update(digest_enabled=False)
     assert reviewer_digests_enqueue_due(now=datetime(2026, 3, 20, 23, 0, tzinfo=UTC)) == 0

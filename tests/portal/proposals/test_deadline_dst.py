@@ -101,3 +101,14 @@ def test_a_deadline_after_the_spring_change_is_shown_in_daylight_time_while_now_
     submitted = Proposal.objects.get(pk=proposal.pk)
     assert submitted.status == ProposalStatus.SUBMITTED
     assert submitted.submitted_at == datetime(2026, 3, 8, 9, 59, 59, tzinfo=UTC)
+
+
+def test_a_proposal_submitted_in_the_repeated_hour_shows_which_1_45_am_it_was(client, owner, fall_back_draft):
+    client.force_login(owner)
+    with time_machine.travel(datetime(2026, 11, 1, 8, 45, tzinfo=UTC), tick=False):  # the first 1:45 AM, PDT
+        _submit(client, fall_back_draft)
+    with time_machine.travel(datetime(2026, 11, 2, tzinfo=UTC), tick=False):
+        page = client.get(reverse("portal:proposal_detail", args=[fall_back_draft.reference])).content.decode()
+
+    assert "November 1, 2026, 1:45:00 AM PDT" in page
+    assert "2026-11-01 08:45:00 UTC" in page
