@@ -2,6 +2,9 @@
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +34,49 @@ def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+# Events recorded inside `audit_chain_deferred()`, waiting to be linked into the chain when the block ends.
+_deferred_events: ContextVar[list[AuditEvent] | None] = ContextVar("audit_deferred_events", default=None)
+
+
+def _append_to_chain(events: list[AuditEvent]) -> None:
+    """Link the events after the newest one, in order, and insert them. The chain's lock is held from here to the
+    end of the caller's transaction, so the less work a transaction does after this, the more writers run at once."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+        now = timezone.now()  # taken under the lock: the chain's order is the order of time
+        for event in events:
+            event.occurred_at = now
+            event.previous_hash = previous
+            event.hash = previous = _event_hash(previous_hash=previous, fields=_hashed_fields(event))
+        if len(events) == 1:
+            events[0].save()
+        else:
+            AuditEvent.objects.bulk_create(events)
+
+
+@contextmanager
+def audit_chain_deferred() -> Iterator[None]:
+    """Inside a transaction: the events `audit_record` makes in this block join the chain together when it ends,
+    instead of one by one, so the chain's lock (which every writer of the chain waits for) is taken only then.
+    The returned events get their time, hash and id at the end of the block."""
+    if _deferred_events.get() is not None:  # an enclosing block links them
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_chain_deferred() links the events at the end of the block: open a transaction.")
+    pending: list[AuditEvent] = []
+    token = _deferred_events.set(pending)
+    try:
+        yield
+    finally:
+        _deferred_events.reset(token)
+    if pending:
+        _append_to_chain(pending)
+
+
 def audit_record(
     *,
     action: str,
@@ -40,10 +85,6 @@ def audit_record(
     summary: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-    previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
     event = AuditEvent(
         occurred_at=timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -52,10 +93,12 @@ def audit_record(
         object_id=str(target.pk),
         summary=summary[:300],
         data=json.loads(json.dumps(data or {}, default=str)),
-        previous_hash=previous,
     )
-    event.hash = _event_hash(previous_hash=previous, fields=_hashed_fields(event))
-    event.save()
+    pending = _deferred_events.get()
+    if pending is not None:
+        pending.append(event)
+    else:
+        _append_to_chain([event])
     return event
 
 

@@ -17,6 +17,8 @@ import json
 import multiprocessing
 import os
 import platform
+import re
+import resource
 import secrets
 import shutil
 import signal
@@ -492,13 +494,51 @@ def _render_minimal(pages: int) -> int:
     return pages
 
 
-def _throughput(processes: int, function, items: list) -> float:
+def _throughput(processes: int, function, items: list) -> tuple[float, float]:
+    """Items per second over `processes` forked processes, and the largest peak memory (MiB) one of them reached."""
     context = multiprocessing.get_context("fork")
     with context.Pool(processes, initializer=_pdf_init) as pool:
         pool.map(function, items[:processes], chunksize=1)  # warm-up: fonts, templates, connections
         started = time.perf_counter()
         pool.map(function, items, chunksize=1)
-        return len(items) / (time.perf_counter() - started)
+        rate = len(items) / (time.perf_counter() - started)
+        peaks = pool.map(_own_peak_memory_mib, range(processes * 4), chunksize=1)
+        return rate, max(peaks)
+
+
+def _own_peak_memory_mib(_=None) -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux gives KiB
+
+
+def peak_memory_mib(pid: int) -> float | None:
+    """A process's peak resident memory (VmHWM), from /proc; None when it is gone or /proc has no such line."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) / 1024 if found else None
+
+
+def children_of(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                status = (entry / "status").read_text()
+                if re.search(rf"^PPid:\s+{pid}$", status, re.MULTILINE):
+                    children.append(int(entry.name))
+    return children
+
+
+def memory_figures(run, *, web_pid: int, worker_pid: int) -> None:
+    """Peak memory of one gunicorn worker process and one Celery pool process (the largest of each), after the rush
+    and the queue requests: what a container's memory request must hold per process."""
+    for label, parent in (("web process (gunicorn worker)", web_pid), ("worker process (Celery pool)", worker_pid)):
+        peaks = [peak for child in children_of(parent) if (peak := peak_memory_mib(child)) is not None]
+        if peaks:
+            note = f"largest of {len(peaks)} processes; smallest {min(peaks):.0f} MiB"
+            run.add(Figure(f"memory, {label} peak", max(peaks), "MiB", note=note))
 
 
 # --- the run ---------------------------------------------------------------------------------------------------------
@@ -864,6 +904,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         run.seconds["queue"] = time.monotonic() - phase
 
+        memory_figures(run, web_pid=web.pid, worker_pid=worker.pid)
+
         # --- PDF: summaries per second per process, with 2 processes, against the minimal render -----------------
         phase = time.monotonic()
         connection.close()
@@ -872,9 +914,9 @@ def main(argv: list[str] | None = None) -> int:
         ids = pdf_sample(count=4 if small else 12)
         pages = _render_summary(ids[0])
         connection.close()
-        one = _throughput(1, _render_summary, ids)
-        two = _throughput(2, _render_summary, ids * 2)
-        minimal = _throughput(1, _render_minimal, [pages] * len(ids))
+        one, render_peak = _throughput(1, _render_summary, ids)
+        two, _ = _throughput(2, _render_summary, ids * 2)
+        minimal, _ = _throughput(1, _render_minimal, [pages] * len(ids))
         figure = run.add(
             Figure(
                 "pdf summary, 1 process",
@@ -890,6 +932,7 @@ def main(argv: list[str] | None = None) -> int:
             Figure("pdf summary, 2 processes", two, "PDFs/s", floor=one, ratio=two / one, note="ratio to 1 process")
         )
         goal(figure, at_least=1.7, text=">= 1.7x")
+        run.add(Figure("memory, pdf render process peak", render_peak, "MiB", note=f"after {len(ids) + 1} summaries"))
         run.seconds["pdf"] = time.monotonic() - phase
     finally:
         processes.stop_all()

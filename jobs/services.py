@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from jobs.models import Job
@@ -22,15 +22,14 @@ logger = logging.getLogger(__name__)
 
 def job_enqueue(*, task_name: str, arguments: dict[str, Any], dedupe_key: str | None = None) -> Job:
     """Record a job in the caller's transaction; it is published once that transaction commits."""
-    with transaction.atomic():
-        if dedupe_key is not None:
-            existing = Job.objects.filter(dedupe_key=dedupe_key).first()
-            if existing is not None:
-                return existing
+    with transaction.atomic(savepoint=False):  # only the insert below needs a savepoint of its own
+        # Insert first: a new key (the usual case) costs one statement; a key already taken falls back to its job.
         try:
             with transaction.atomic():
                 job = Job.objects.create(task_name=task_name, arguments=arguments, dedupe_key=dedupe_key)
         except IntegrityError:
+            if dedupe_key is None:
+                raise
             return Job.objects.get(dedupe_key=dedupe_key)
     transaction.on_commit(lambda: job_publish(job_id=job.id))
     return job
@@ -63,8 +62,10 @@ def job_publish(*, job_id, force: bool = False) -> bool:
         Job.objects.filter(id=job.id).update(last_error=f"publish failed: {error}"[:2000])
         return False
     _broker_unreachable_until = 0.0
-    Job.objects.filter(id=job.id, status=Job.Status.PENDING).update(status=Job.Status.QUEUED)
-    Job.objects.filter(id=job.id).update(published_at=timezone.now(), publish_count=F("publish_count") + 1)
+    queued = Case(When(status=Job.Status.PENDING, then=Value(Job.Status.QUEUED)), default=F("status"))
+    Job.objects.filter(id=job.id).update(
+        status=queued, published_at=timezone.now(), publish_count=F("publish_count") + 1
+    )
     return True
 
 

@@ -35,7 +35,9 @@ def cursor_page(queryset: QuerySet, *, cursor: str = "", size: int | None = None
     position = decode_cursor(cursor) if cursor else None
     if position is not None:
         submitted_at, pk = position
-        queryset = queryset.filter(Q(submitted_at__gt=submitted_at) | Q(submitted_at=submitted_at, pk__gt=pk))
+        # The redundant `>=` lets the index on (submitted_at, id) start at the cursor instead of at the first row.
+        after = Q(submitted_at__gt=submitted_at) | Q(submitted_at=submitted_at, pk__gt=pk)
+        queryset = queryset.filter(after, submitted_at__gte=submitted_at)
     rows = list(queryset[: size + 1])
     next_cursor = None
     if len(rows) > size:

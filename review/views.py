@@ -21,9 +21,10 @@ from rfp.enums import AssignmentStatus, ConflictDeclaration, DecisionOutcome
 from rfp.exceptions import DomainError
 from rfp.models import Proposal, Rfp, Sector
 from rfp.selectors import (
-    ASSIGNABLE_STATUSES,
+    QUEUE_ROW_FIELDS,
     ProposalQueueFilters,
     assignment_for_reviewer,
+    days_since,
     proposal_answer_summary,
     proposal_assignment_list,
     proposal_attachment_list,
@@ -36,16 +37,11 @@ from rfp.selectors import (
     proposal_ranking_for_sector,
     proposal_score_summary,
     proposal_status_history,
-    review_assignments_open,
     review_queue_for_reviewer,
+    review_service_levels,
     rubric_for_proposal,
     supplier_hidden_from,
 )
-
-
-def _days_since(moment, now) -> float | None:
-    return None if moment is None else round((now - moment).total_seconds() / 86400, 1)
-
 
 # --- Queues -------------------------------------------------------------------------------------------------------
 
@@ -59,7 +55,7 @@ def queue(request):
     show_finished = request.GET.get("show") == "all"
     assignments = list(review_queue_for_reviewer(reviewer=request.user, now=now, include_finished=show_finished))
     for assignment in assignments:
-        assignment.age_days = _days_since(assignment.proposal.submitted_at, now)
+        assignment.age_days = days_since(assignment.proposal.submitted_at, now)
         assignment.blind = assignment.proposal.rfp.blind_review
     return render(
         request,
@@ -71,10 +67,11 @@ def queue(request):
 def _lead_queue(request, *, now):
     form = QueueFilterForm(request.GET or None)
     filters = form.filters() if request.GET else ProposalQueueFilters()
-    page = cursor_page(proposal_queue_for_lead(filters=filters, now=now), cursor=request.GET.get("after", ""))
+    proposals = proposal_queue_for_lead(filters=filters, now=now).only(*QUEUE_ROW_FIELDS)
+    page = cursor_page(proposals, cursor=request.GET.get("after", ""))
     for proposal in page.rows:
-        proposal.age_days = _days_since(proposal.submitted_at, now)
-        proposal.days_in_status = _days_since(proposal.status_changed_at, now)
+        proposal.age_days = days_since(proposal.submitted_at, now)
+        proposal.days_in_status = days_since(proposal.status_changed_at, now)
     query = request.GET.copy()
     query.pop("after", None)
     next_url = None
@@ -146,8 +143,8 @@ def _proposal_context(request, proposal: Proposal, *, now, assignment=None, **fo
         "information_requests": list(proposal_information_requests(proposal=proposal)),
         "decision": proposal_decision(proposal=proposal),
         "terms_sealed": now < proposal.rfp.closes_at and not user.is_program_lead,
-        "age_days": _days_since(proposal.submitted_at, now),
-        "days_in_status": _days_since(proposal.status_changed_at, now),
+        "age_days": days_since(proposal.submitted_at, now),
+        "days_in_status": days_since(proposal.status_changed_at, now),
         "now": now,
         "rubric": rubric,
     }
@@ -326,7 +323,7 @@ def unassigned(request):
     now = timezone.now()
     proposals = list(proposal_list_unassigned(now=now))
     for proposal in proposals:
-        proposal.age_days = _days_since(proposal.submitted_at, now)
+        proposal.age_days = days_since(proposal.submitted_at, now)
     return render(request, "review/unassigned.html", {"proposals": proposals})
 
 
@@ -335,21 +332,7 @@ def unassigned(request):
 def sla(request):
     """Rolling-review service levels: overdue reviews first, then how long each proposal has waited."""
     now = timezone.now()
-    assignments = list(review_assignments_open())
-    for assignment in assignments:
-        assignment.age_days = _days_since(assignment.assigned_at, now)
-        assignment.overdue_days = _days_since(assignment.due_at, now) if assignment.due_at < now else None
-    waiting = proposal_queue_for_lead(filters=ProposalQueueFilters(), now=now).filter(status__in=ASSIGNABLE_STATUSES)
-    proposals = list(waiting)
-    for proposal in proposals:
-        proposal.age_days = _days_since(proposal.submitted_at, now)
-        proposal.days_in_status = _days_since(proposal.status_changed_at, now)
-    overdue = [assignment for assignment in assignments if assignment.overdue_days is not None]
-    return render(
-        request,
-        "review/sla.html",
-        {"assignments": assignments, "overdue_count": len(overdue), "proposals": proposals, "now": now},
-    )
+    return render(request, "review/sla.html", {"levels": review_service_levels(now=now), "now": now})
 
 
 @require_GET

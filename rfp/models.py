@@ -232,7 +232,11 @@ class Proposal(WorkforceByTrade):
         constraints = [
             models.UniqueConstraint(fields=["rfp", "supplier", "sector"], name="one_proposal_per_supplier_sector_round")
         ]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # The program lead's queue: ORDER BY submitted_at, id and its keyset cursor, read from the index in order.
+            models.Index(fields=["submitted_at", "id"], name="proposal_queue_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
@@ -450,7 +454,11 @@ class ProposalCheck(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["proposal", "version", "code"], name="proposal_check_once_per_version")
         ]
-        indexes = [models.Index(fields=["outcome", "code"])]
+        indexes = [
+            models.Index(fields=["outcome", "code"]),
+            # A version's checks by outcome: the queue's check counts and its "failed / warnings / passed" filters.
+            models.Index(fields=["proposal", "version", "outcome"], name="proposal_check_outcome"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.proposal.reference} v{self.version} {self.label}: {self.get_outcome_display()}"

@@ -195,7 +195,14 @@ class InvitationForm(forms.Form):
 
 
 class MemberRoleForm(forms.Form):
-    role = forms.ChoiceField(label="Role", choices=MemberRole.choices)
+    role = forms.ChoiceField(
+        label="Role",
+        choices=MemberRole.choices,
+        error_messages={
+            "required": "Choose a role: owner, editor or viewer.",
+            "invalid_choice": "Choose a role: owner, editor or viewer.",
+        },
+    )
 
 
 class FacilityForm(forms.ModelForm):

@@ -39,10 +39,11 @@ from rfp.enums import (
 from rfp.exceptions import TransitionNotAllowed
 from rfp.models import Proposal, ReviewAssignment, Rfp, Sector
 from rfp.selectors import (
-    ASSIGNABLE_STATUSES,
     QUEUE_CHECK_FILTERS,
+    QUEUE_ROW_FIELDS,
     ProposalQueueFilters,
     assignment_for_reviewer,
+    days_since,
     proposal_answer_summary,
     proposal_assignment_list,
     proposal_attachment_list,
@@ -55,8 +56,8 @@ from rfp.selectors import (
     proposal_ranking_for_sector,
     proposal_score_summary,
     proposal_status_history,
-    review_assignments_open,
     review_queue_for_reviewer,
+    review_service_levels,
     rubric_for_proposal,
     supplier_hidden_from,
 )
@@ -211,7 +212,7 @@ class ProposalQueueFilter(django_filters.FilterSet):
             overdue=bool(data.get("overdue")),
             search=(data.get("q") or "").strip(),
         )
-        return proposal_queue_for_lead(filters=filters, now=timezone.now())
+        return proposal_queue_for_lead(filters=filters, now=timezone.now()).only(*QUEUE_ROW_FIELDS)
 
 
 class ProposalQueueApi(ApiView):
@@ -680,10 +681,6 @@ class HistoryApi(ApiView):
 # --- Program leads' overviews: the unassigned lane, service levels, the ranking ------------------------------------
 
 
-def _days_since(moment, now) -> float | None:
-    return None if moment is None else round((now - moment).total_seconds() / 86400, 1)
-
-
 class UnassignedListApi(ApiView):
     """The unassigned lane: proposals under review that hold fewer reviewers than their round asks for, the
     longest waiting first. `assign/` on one tries again, say after adding reviewers."""
@@ -709,7 +706,7 @@ class UnassignedListApi(ApiView):
         now = timezone.now()
         proposals = list(proposal_list_unassigned(now=now))
         for proposal in proposals:
-            proposal.days_waiting = _days_since(proposal.submitted_at, now)
+            proposal.days_waiting = days_since(proposal.submitted_at, now)
         return Response(self.OutputSerializer(proposals, many=True).data)
 
 
@@ -786,22 +783,8 @@ class ServiceLevelsApi(ApiView):
         waiting = WaitingProposalOutput(many=True)
 
     def get(self, request):
-        now = timezone.now()
-        assignments = list(review_assignments_open())
-        for assignment in assignments:
-            assignment.days_open = _days_since(assignment.assigned_at, now)
-            assignment.days_overdue = _days_since(assignment.due_at, now) if assignment.due_at < now else None
-        proposals = list(
-            proposal_queue_for_lead(filters=ProposalQueueFilters(), now=now).filter(status__in=ASSIGNABLE_STATUSES)
-        )
-        for proposal in proposals:
-            proposal.days_waiting = _days_since(proposal.submitted_at, now)
-            proposal.days_in_status = _days_since(proposal.status_changed_at, now)
-        data = {
-            "overdue_count": sum(1 for assignment in assignments if assignment.days_overdue is not None),
-            "open_reviews": assignments,
-            "waiting": proposals,
-        }
+        levels = review_service_levels(now=timezone.now())
+        data = {"overdue_count": levels.overdue_count, "open_reviews": levels.open_reviews, "waiting": levels.waiting}
         return Response(self.OutputSerializer(data).data)
 
 

@@ -196,7 +196,7 @@ def member_role(request, pk: int):
     member = selectors.member_for_supplier(supplier=request.access.supplier, pk=pk)
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a role: owner, editor or viewer.")
+        messages.error(request, form.errors["role"][0])
         return redirect("portal:team")
     try:
         member = services.member_change_role(member=member, actor=request.user, role=form.cleaned_data["role"])

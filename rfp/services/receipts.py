@@ -11,7 +11,7 @@ import logging
 from django.db import transaction
 from django.urls import reverse
 
-from audit.services import audit_record
+from audit.services import audit_chain_deferred, audit_record
 from jobs.services import job_enqueue
 from notifications.enums import EmailKind
 from notifications.models import OutboundEmail
@@ -93,23 +93,27 @@ def proposal_receipt_send(*, version_id: int) -> bool:
     return True
 
 
+# At a deadline every supplier submits at once: the audit events join the chain at the end, so the chain's lock is
+# held for the last inserts and the commit only, not for the whole submit.
 @transaction.atomic
 def proposal_submit_with_receipt(*, proposal: Proposal, actor) -> ProposalVersion:
     """Submit a draft (or a withdrawn proposal again) and issue its receipt."""
-    submitted = proposal_submit(proposal=proposal, actor=actor)
-    version = ProposalVersion.objects.select_related("proposal__rfp", "submitted_by").get(
-        proposal=submitted, number=submitted.version
-    )
-    _issue_receipt(version, actor=actor)
+    with audit_chain_deferred():
+        submitted = proposal_submit(proposal=proposal, actor=actor)
+        version = ProposalVersion.objects.select_related("proposal__rfp", "submitted_by").get(
+            proposal=submitted, number=submitted.version
+        )
+        _issue_receipt(version, actor=actor)
     return version
 
 
 @transaction.atomic
 def proposal_resubmit_with_receipt(*, proposal: Proposal, actor, response: str) -> ProposalVersion:
     """Answer the reviewers' request for information: a new version, and its receipt."""
-    resubmitted = proposal_resubmit(proposal=proposal, actor=actor, response=response)
-    version = ProposalVersion.objects.select_related("proposal__rfp", "submitted_by").get(
-        proposal=resubmitted, number=resubmitted.version
-    )
-    _issue_receipt(version, actor=actor)
+    with audit_chain_deferred():
+        resubmitted = proposal_resubmit(proposal=proposal, actor=actor, response=response)
+        version = ProposalVersion.objects.select_related("proposal__rfp", "submitted_by").get(
+            proposal=resubmitted, number=resubmitted.version
+        )
+        _issue_receipt(version, actor=actor)
     return version

@@ -150,7 +150,7 @@ def test_an_owner_changes_a_role_but_never_demotes_the_last_owner(api, owner, ed
         "one owner. Make another member owner first."
     )
     assert _member(owner).role == MemberRole.OWNER
-    assert bad_role.json()["errors"] == {"role": ["Select a valid choice. boss is not one of the available choices."]}
+    assert bad_role.json()["errors"] == {"role": ["Choose a role: owner, editor or viewer."]}
     assert by_viewer.status_code == 403 and by_viewer.json()["detail"] == OWNERS_ONLY
     assert api.get(editor_url).json()["email"] == "editor@lonestar.example"
 

@@ -3,7 +3,7 @@ from django.db import DatabaseError, connection, transaction
 
 from accounts.factories import UserFactory
 from audit.models import AppendOnlyError, AuditEvent
-from audit.services import audit_chain_verify, audit_record
+from audit.services import audit_chain_deferred, audit_chain_verify, audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +15,33 @@ def test_events_are_hash_chained_and_the_chain_verifies():
 
     assert second.previous_hash == first.hash
     assert audit_chain_verify() == []
+
+
+def test_events_recorded_in_a_deferred_block_join_the_chain_together_at_its_end():
+    user = UserFactory()
+    before = audit_record(action="a", target=user)
+    with transaction.atomic(), audit_chain_deferred():
+        submitted = audit_record(action="proposal.submitted", target=user)
+        receipt = audit_record(action="proposal.receipt_issued", target=user)
+        assert not AuditEvent.objects.filter(action__startswith="proposal.").exists()
+
+    chain = list(AuditEvent.objects.filter(pk__gte=before.pk).order_by("id").values_list("action", "previous_hash"))
+    assert chain == [
+        ("a", before.previous_hash),
+        ("proposal.submitted", before.hash),
+        ("proposal.receipt_issued", submitted.hash),
+    ]
+    assert receipt.pk is not None
+    assert audit_chain_verify() == []
+
+
+def test_a_deferred_block_that_fails_records_nothing():
+    user = UserFactory()
+    with pytest.raises(ValueError), transaction.atomic(), audit_chain_deferred():
+        audit_record(action="proposal.submitted", target=user)
+        raise ValueError("the submit failed")
+
+    assert not AuditEvent.objects.filter(action="proposal.submitted").exists()
 
 
 def test_a_tampered_event_breaks_the_chain():
