@@ -215,6 +215,18 @@ class ProposalQueueFilter(django_filters.FilterSet):
         return proposal_queue_for_lead(filters=filters, now=timezone.now()).only(*QUEUE_ROW_FIELDS)
 
 
+class ProposalRowOutput(serializers.Serializer):
+    """What a row of the program lead's lists says about a proposal."""
+
+    reference = serializers.CharField()
+    rfp = serializers.CharField(source="rfp.reference")
+    sector = serializers.CharField(source="sector.code")
+    title = serializers.CharField()
+    supplier = serializers.CharField(source="supplier.legal_name")
+    status = serializers.ChoiceField(choices=ProposalStatus.choices)
+    submitted_at = serializers.DateTimeField()
+
+
 class ProposalQueueApi(ApiView):
     """Every submitted proposal, the longest waiting first, with its checks, scores and open reviews (program
     leads)."""
@@ -227,14 +239,7 @@ class ProposalQueueApi(ApiView):
     filterset_class = ProposalQueueFilter
     pagination_class = QueueCursorPagination
 
-    class OutputSerializer(serializers.Serializer):
-        reference = serializers.CharField()
-        rfp = serializers.CharField(source="rfp.reference")
-        sector = serializers.CharField(source="sector.code")
-        title = serializers.CharField()
-        supplier = serializers.CharField(source="supplier.legal_name")
-        status = serializers.ChoiceField(choices=ProposalStatus.choices)
-        submitted_at = serializers.DateTimeField()
+    class OutputSerializer(ProposalRowOutput):
         checks_failed = serializers.IntegerField()
         checks_warned = serializers.IntegerField()
         checks_total = serializers.IntegerField()
@@ -689,14 +694,7 @@ class UnassignedListApi(ApiView):
     tags = TAGS
     output_many = True
 
-    class OutputSerializer(serializers.Serializer):
-        reference = serializers.CharField()
-        rfp = serializers.CharField(source="rfp.reference")
-        sector = serializers.CharField(source="sector.code")
-        title = serializers.CharField()
-        supplier = serializers.CharField(source="supplier.legal_name")
-        status = serializers.ChoiceField(choices=ProposalStatus.choices)
-        submitted_at = serializers.DateTimeField()
+    class OutputSerializer(ProposalRowOutput):
         days_waiting = serializers.FloatField(help_text="Days since the proposal was submitted.")
         assigned_count = serializers.IntegerField(help_text="Reviewers it holds (open or completed assignments).")
         required_count = serializers.IntegerField(help_text="Reviewers its round asks for.")
@@ -754,14 +752,7 @@ class OpenReviewOutput(serializers.Serializer):
     days_overdue = serializers.FloatField(allow_null=True, help_text="Days past its due date; null until then.")
 
 
-class WaitingProposalOutput(serializers.Serializer):
-    reference = serializers.CharField()
-    rfp = serializers.CharField(source="rfp.reference")
-    sector = serializers.CharField(source="sector.code")
-    title = serializers.CharField()
-    supplier = serializers.CharField(source="supplier.legal_name")
-    status = serializers.ChoiceField(choices=ProposalStatus.choices)
-    submitted_at = serializers.DateTimeField()
+class WaitingProposalOutput(ProposalRowOutput):
     days_waiting = serializers.FloatField(help_text="Days since it was submitted.")
     days_in_status = serializers.FloatField(allow_null=True)
     review_count = serializers.IntegerField(help_text="Submitted reviews.")
