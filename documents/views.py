@@ -1,13 +1,13 @@
 """Downloads of stored documents; each person gets only the copy their role allows, anyone else a 404."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from documents.models import Audience
 from documents.selectors import proposal_for_summary_download, summary_pdf_file_name
 from documents.services import summary_pdf_request
+from operations.files import private_file_response
 
 
 @require_GET
@@ -23,11 +23,9 @@ def proposal_summary_pdf(request, proposal_id: int):
 
         # Sealed prices leave in this file: record the opening as the panel does.
         commercial_terms_open(user=request.user, proposal=proposal)
-    response = FileResponse(
-        summary.file.open("rb"),
-        content_type="application/pdf",
+    return private_file_response(
+        summary.file,
         filename=summary_pdf_file_name(proposal=proposal, audience=audience),
+        content_type="application/pdf",
+        as_attachment=False,
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

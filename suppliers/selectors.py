@@ -133,11 +133,11 @@ _DOCUMENT_TYPES = {"pdf": ("application/pdf", ".pdf"), "png": ("image/png", ".pn
 
 
 def certification_document_file(*, certification: Certification) -> tuple:
-    """The certificate's stored file opened for reading, the name to download it under, and its MIME type."""
+    """The certificate's stored file, the name to download it under, and its MIME type (read from its first bytes).
+    Raises FileNotFoundError when storage has lost the file."""
     document = certification.document
-    document.open("rb")
-    head = document.read(8192)
-    document.seek(0)
+    with document.open("rb"):
+        head = document.read(8192)
     guess = filetype.guess(head)
     content_type, extension = _DOCUMENT_TYPES.get(guess.extension if guess else "", ("application/octet-stream", ""))
     label = slugify(f"{certification.get_kind_display()} {certification.number or certification.name}") or "certificate"

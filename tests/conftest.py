@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 
-pytest_plugins = ["tests.support.browser"]
+pytest_plugins = ["tests.support.browser", "tests.support.processes", "tests.support.team"]
 
 
 def _reachable(host: str, port: int) -> str | None:
@@ -67,3 +67,12 @@ def _broker_not_known_down():
     import jobs.services
 
     jobs.services._broker_unreachable_until = 0.0
+
+
+@pytest.fixture
+def jobs_unpublished(monkeypatch):
+    """Submits enqueue review jobs; running on-commit callbacks must not publish them to the shared Redis (a test
+    with its own worker and broker leaves this out)."""
+    import jobs.services
+
+    monkeypatch.setattr(jobs.services, "job_publish", lambda **kwargs: False)

@@ -6,7 +6,6 @@ supplier's members, reviewers holding an open assignment on the proposal and pro
 """
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -16,6 +15,7 @@ from rest_framework.reverse import reverse
 from api.access import supplier_access
 from api.validation import validated_form
 from api.views.base import DOWNLOAD_RENDERERS, ApiView, download_responses
+from operations.files import private_file_response
 from portal.attachments.forms import AttachmentUploadForm
 from rfp import services
 from rfp.enums import AttachmentKind
@@ -137,14 +137,6 @@ class AttachmentDownloadApi(ApiView):
         attachment = attachment_for_download(
             user=request.user, proposal_reference=reference, attachment_id=attachment_id
         )
-        try:
-            handle = attachment.file.storage.open(attachment.file.name, "rb")
-        except FileNotFoundError as missing:
-            raise Http404("The file is missing from storage.") from missing
-        response = FileResponse(
-            handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+        return private_file_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response

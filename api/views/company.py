@@ -8,7 +8,7 @@ certificate is a 404. Owners manage the team, owners and editors change data, vi
 
 import copy
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from api.access import supplier_access
 from api.validation import choice_messages, required_messages, validated_form
 from api.views.base import DOWNLOAD_RENDERERS, ApiView, download_responses
+from operations.files import private_file_response
 from suppliers import selectors, services
 from suppliers.enums import CertificationKind, FacilityStatus, MemberRole, UsState
 from suppliers.forms import CertificationForm, FacilityForm, InvitationForm, MemberRoleForm, SupplierForm
@@ -573,7 +574,4 @@ class CertificationDocumentApi(ApiView):
             document, filename, content_type = selectors.certification_document_file(certification=certification)
         except FileNotFoundError as error:
             raise Http404("The certificate's document is missing from storage.") from error
-        response = FileResponse(document, as_attachment=True, filename=filename, content_type=content_type)
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_file_response(document, filename=filename, content_type=content_type)

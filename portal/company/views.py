@@ -7,12 +7,13 @@ next to the field it concerns (or at the top of the page when it concerns no sin
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from operations.files import private_file_response
 from portal.access import member_required, supplier_access
 from suppliers import selectors, services
 from suppliers.forms import CertificationForm, FacilityForm, InvitationForm, MemberRoleForm, SupplierForm
@@ -405,6 +406,4 @@ def certification_download(request, pk: int):
         document, filename, content_type = selectors.certification_document_file(certification=certification)
     except FileNotFoundError as error:
         raise Http404("The certificate's document is missing from storage.") from error
-    response = FileResponse(document, as_attachment=True, filename=filename, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(document, filename=filename, content_type=content_type)

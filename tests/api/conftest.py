@@ -13,11 +13,8 @@ from tests.portal.attachments.files import remove_stored_files
 
 
 @pytest.fixture(autouse=True)
-def _no_broker(monkeypatch):
+def _no_broker(jobs_unpublished):
     """Submits enqueue review jobs; running on-commit callbacks here must not publish them to the shared Redis."""
-    import jobs.services
-
-    monkeypatch.setattr(jobs.services, "job_publish", lambda **kwargs: False)
 
 
 @pytest.fixture(autouse=True)
@@ -34,32 +31,6 @@ def client_for(user, *, scope: str = "write") -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(user, scope=scope)}")
     return client
-
-
-@pytest.fixture
-def supplier(db):
-    return SupplierFactory(legal_name="Lone Star Racks Inc.")
-
-
-@pytest.fixture
-def owner(supplier):
-    return SupplierMemberFactory(
-        supplier=supplier, user=UserFactory(email="owner@lonestar.example"), role=MemberRole.OWNER
-    ).user
-
-
-@pytest.fixture
-def editor(supplier):
-    return SupplierMemberFactory(
-        supplier=supplier, user=UserFactory(email="editor@lonestar.example"), role=MemberRole.EDITOR
-    ).user
-
-
-@pytest.fixture
-def viewer(supplier):
-    return SupplierMemberFactory(
-        supplier=supplier, user=UserFactory(email="viewer@lonestar.example"), role=MemberRole.VIEWER
-    ).user
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import sys
 import boto3
 import pytest
 
-from tests.support.processes import PROJECT_DIR, PrivateRedis, free_port, wait_for_port
+from tests.support.processes import PROJECT_DIR, free_port, wait_for_port
 
 S3_REGION = "us-east-1"
 S3_KEY_ID = "rfp-test-key"
@@ -62,14 +62,6 @@ def s3_server():
     server.start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def private_redis():
-    redis_server = PrivateRedis()
-    redis_server.start()
-    yield redis_server
-    redis_server.cleanup()
 
 
 def dockerfile_collectstatic_env() -> dict[str, str]:

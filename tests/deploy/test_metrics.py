@@ -33,11 +33,11 @@ def scrape(client):
 
 
 @pytest.fixture
-def broker(private_redis):
+def broker(redis_server):
     """The broker this process counts and measures is a private Redis, for this test only."""
     broker_client.cache_clear()
-    with override_settings(CELERY_BROKER_URL=private_redis.url):
-        yield private_redis
+    with override_settings(CELERY_BROKER_URL=redis_server.url):
+        yield redis_server
     broker_client.cache_clear()
 
 

@@ -36,11 +36,8 @@ class SummaryCase:
 
 
 @pytest.fixture(autouse=True)
-def _no_broker(monkeypatch):
+def _no_broker(jobs_unpublished):
     """Jobs enqueued here must not reach the shared Redis; tests run them with job_run where it matters."""
-    import jobs.services
-
-    monkeypatch.setattr(jobs.services, "job_publish", lambda **kwargs: False)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from jobs.models import Job
 from rfp.factories import draft_proposal
 from rfp.services import CHECKS_TASK, proposal_submit
 from tests.documents.conftest import stored_text
-from tests.support.processes import PrivateRedis, celery_app_publishing_to, celery_worker, wait_until, worker_log
+from tests.support.processes import celery_app_publishing_to, celery_worker, wait_until, worker_log
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -17,16 +17,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serial
 @pytest.fixture
 def _no_broker():
     """Here the jobs do reach a broker: this test's own Redis."""
-
-
-@pytest.fixture
-def redis_server():
-    server = PrivateRedis()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.cleanup()
 
 
 def test_a_submit_ends_with_the_reviewer_and_lead_summaries_stored(redis_server):

@@ -36,11 +36,8 @@ ROUND_ZONE = "America/Chicago"
 
 
 @pytest.fixture(autouse=True)
-def _no_broker(monkeypatch):
+def _no_broker(jobs_unpublished):
     """A submit enqueues review jobs; publishing them on commit must not reach the shared Redis."""
-    import jobs.services
-
-    monkeypatch.setattr(jobs.services, "job_publish", lambda **kwargs: False)
 
 
 @pytest.fixture(autouse=True)

@@ -34,11 +34,8 @@ RUSH_THREADS = 16
 
 
 @pytest.fixture(autouse=True)
-def _no_broker(monkeypatch):
+def _no_broker(jobs_unpublished):
     """The jobs are recorded (and counted) but not published: these tests are about the database."""
-    import jobs.services
-
-    monkeypatch.setattr(jobs.services, "job_publish", lambda **kwargs: False)
 
 
 @dataclass

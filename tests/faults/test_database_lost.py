@@ -24,10 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)
-def _no_broker(monkeypatch):
-    import jobs.services
-
-    monkeypatch.setattr(jobs.services, "job_publish", lambda **kwargs: False)
+def _no_broker(jobs_unpublished):
+    """Jobs are recorded, not published (see `jobs_unpublished`)."""
 
 
 @pytest.fixture

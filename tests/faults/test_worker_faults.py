@@ -25,24 +25,12 @@ from rfp.models import Proposal, ProposalVersion
 from rfp.services import QUEUE_TASK, RECEIPT_TASK
 from suppliers.enums import MemberRole
 from suppliers.factories import SupplierFactory, SupplierMemberFactory
-from tests.support.processes import PrivateRedis, celery_app_publishing_to, celery_worker, wait_until, worker_log
+from tests.support.processes import celery_app_publishing_to, celery_worker, wait_until, worker_log
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 HOOKS = {"CELERY_TEST_IMPORTS": "tests.faults.worker_hooks"}
 CRASH_TASK = "tests.crash_the_worker"  # tests/faults/worker_hooks.py, loaded only into the test workers
-
-
-@pytest.fixture
-def redis_server():
-    server = PrivateRedis()
-    server.start()
-    try:
-        yield server
-    finally:
-        if server.process is not None and server.process.poll() is None:
-            server.process.send_signal(signal.SIGCONT)  # a stopped server cannot be terminated
-        server.cleanup()
 
 
 @pytest.fixture

@@ -38,16 +38,6 @@ from tests.support.processes import (
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-@pytest.fixture
-def redis_server():
-    server = PrivateRedis()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.cleanup()
-
-
 def _queue_length(redis_server: PrivateRedis, queue: str = "default") -> int:
     import redis
 

@@ -17,19 +17,9 @@ from rfp.factories import draft_proposal
 from rfp.services import RECEIPT_TASK, proposal_submit_with_receipt
 from suppliers.enums import MemberRole
 from suppliers.factories import SupplierFactory, SupplierMemberFactory
-from tests.support.processes import PrivateRedis, celery_app_publishing_to, celery_worker, wait_until, worker_log
+from tests.support.processes import celery_app_publishing_to, celery_worker, wait_until, worker_log
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def redis_server():
-    server = PrivateRedis()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.cleanup()
 
 
 @pytest.fixture

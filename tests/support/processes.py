@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from django.db import connection
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -69,6 +70,7 @@ class PrivateRedis:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # a server a test stopped (SIGSTOP) cannot be terminated
             self.process.terminate()
             self.process.wait(timeout=10)
         self.process = None
@@ -76,6 +78,17 @@ class PrivateRedis:
     def cleanup(self) -> None:
         self.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_server() -> Iterator[PrivateRedis]:
+    """A private Redis for this test's broker, stopped (even if the test froze it) and removed afterwards."""
+    server = PrivateRedis()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.cleanup()
 
 
 def test_database_url() -> str:

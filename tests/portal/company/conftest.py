@@ -7,7 +7,6 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 
 from accounts.factories import UserFactory
-from suppliers.enums import MemberRole
 from suppliers.factories import SupplierFactory, SupplierMemberFactory
 from suppliers.models import Certification
 
@@ -16,30 +15,6 @@ def page_text(response) -> str:
     """The page as a person reads it: tags dropped, entities decoded, white space collapsed."""
     text = re.sub(r"<[^>]+>", " ", response.content.decode())
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
-
-
-@pytest.fixture
-def supplier(db):
-    return SupplierFactory(legal_name="Lone Star Racks Inc.")
-
-
-@pytest.fixture
-def owner(supplier):
-    return SupplierMemberFactory(supplier=supplier, user=UserFactory(email="owner@lonestar.example"), role="owner").user
-
-
-@pytest.fixture
-def editor(supplier):
-    return SupplierMemberFactory(
-        supplier=supplier, user=UserFactory(email="editor@lonestar.example"), role="editor"
-    ).user
-
-
-@pytest.fixture
-def viewer(supplier):
-    return SupplierMemberFactory(
-        supplier=supplier, user=UserFactory(email="viewer@lonestar.example"), role=MemberRole.VIEWER
-    ).user
 
 
 @pytest.fixture

@@ -2,44 +2,12 @@
 
 import pytest
 
-from accounts.factories import UserFactory
 from rfp.factories import RfpFactory, draft_proposal
-from suppliers.enums import MemberRole
-from suppliers.factories import SupplierFactory, SupplierMemberFactory
 
 
 @pytest.fixture(autouse=True)
-def _no_broker(monkeypatch):
+def _no_broker(jobs_unpublished):
     """Submits enqueue review jobs; running on-commit callbacks here must not publish them to the shared Redis."""
-    import jobs.services
-
-    monkeypatch.setattr(jobs.services, "job_publish", lambda **kwargs: False)
-
-
-@pytest.fixture
-def supplier(db):
-    return SupplierFactory(legal_name="Lone Star Racks Inc.")
-
-
-@pytest.fixture
-def owner(supplier):
-    return SupplierMemberFactory(
-        supplier=supplier, user=UserFactory(email="owner@lonestar.example"), role=MemberRole.OWNER
-    ).user
-
-
-@pytest.fixture
-def editor(supplier):
-    return SupplierMemberFactory(
-        supplier=supplier, user=UserFactory(email="editor@lonestar.example"), role=MemberRole.EDITOR
-    ).user
-
-
-@pytest.fixture
-def viewer(supplier):
-    return SupplierMemberFactory(
-        supplier=supplier, user=UserFactory(email="viewer@lonestar.example"), role=MemberRole.VIEWER
-    ).user
 
 
 @pytest.fixture

@@ -21,10 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _no_broker(monkeypatch):
-    import jobs.services
-
-    monkeypatch.setattr(jobs.services, "job_publish", lambda **kwargs: False)
+def _no_broker(jobs_unpublished):
+    """Jobs are recorded, not published (see `jobs_unpublished`)."""
 
 
 def _addendum(rfp, number, *, published_at=None):
