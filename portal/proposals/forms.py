@@ -82,6 +82,9 @@ class ModelRangesMixin:
                 model_field = self._meta.model._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
+            if model_field.choices:
+                # A choice is bounded by its list; a range check would compare the posted text with a number.
+                continue
             low = high = None
             # Only the validators the model declares; `validators` also holds the database's integer limits.
             for validator in model_field._validators:
