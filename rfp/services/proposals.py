@@ -7,7 +7,6 @@ that is published only once the transaction commits.
 
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -30,28 +29,10 @@ from rfp.models import (
     Sector,
 )
 from rfp.selectors import proposal_missing_answers, proposal_sector_details, proposal_unacknowledged_addenda
+from rfp.states import EDITABLE_STATUSES, TRANSITIONS, Transition
 from suppliers.models import WORKFORCE_TRADES, Facility, Supplier
 
 S = ProposalStatus
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str
-    verb: str  # how the refusal reads: "submit", "withdraw", ...
-
-
-TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition(frozenset({S.DRAFT, S.WITHDRAWN}), S.SUBMITTED, "submit"),
-    "start_review": Transition(frozenset({S.SUBMITTED}), S.IN_REVIEW, "start reviewing"),
-    "request_information": Transition(frozenset({S.IN_REVIEW}), S.INFO_REQUESTED, "request information on"),
-    "resubmit": Transition(frozenset({S.INFO_REQUESTED}), S.IN_REVIEW, "resubmit"),
-    "shortlist": Transition(frozenset({S.IN_REVIEW}), S.SHORTLISTED, "shortlist"),
-    "decline": Transition(frozenset({S.IN_REVIEW}), S.DECLINED, "decline"),
-    "withdraw": Transition(frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED}), S.WITHDRAWN, "withdraw"),
-}
-EDITABLE_STATUSES = frozenset({S.DRAFT, S.INFO_REQUESTED})
 QUEUE_TASK = "rfp.proposal_enter_review_queue"
 
 
