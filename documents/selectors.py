@@ -16,11 +16,13 @@ from documents.charts import Bar, bar_chart_svg
 from documents.models import Audience, SummaryPdf
 from rfp.enums import AssignmentStatus, CheckOutcome, ConflictDeclaration, ProposalStatus
 from rfp.models import Proposal, ProposalVersion, ReviewAssignment, Score
+from rfp.rules import supplier_hidden_from_reviewers
 from rfp.selectors import (
     commercial_terms_open_to_role,
     proposal_answer_summary,
-    proposal_attachment_list,
+    proposal_attachments_shown,
     proposal_check_list,
+    proposal_checks_shown,
     proposal_decision,
     proposal_receipt,
     proposal_score_summary,
@@ -107,7 +109,7 @@ def summary_pdf_shows_commercial_terms(*, proposal: Proposal, audience: str, now
 
 def summary_pdf_blind(*, proposal: Proposal, audience: str) -> bool:
     """Blind review: the reviewer's copy of a blind round leaves out who the supplier is."""
-    return audience == Audience.REVIEWER and bool(proposal.rfp.blind_review)
+    return audience == Audience.REVIEWER and supplier_hidden_from_reviewers(proposal.rfp)
 
 
 def summary_pdf_state(*, proposal: Proposal, audience: str, now) -> str:
@@ -252,7 +254,7 @@ def summary_pdf_context(*, proposal: Proposal, audience: str, now) -> dict:
         "sections": _answer_sections(proposal, shows_terms=shows_terms, blind=blind, closes_at_text=closes_at_text),
         "shows_commercial_terms": shows_terms,
         "countries_of_origin": [_country_name(code) for code in proposal.countries_of_origin or []],
-        "attachments": list(proposal_attachment_list(proposal=proposal)),
+        "attachments": proposal_attachments_shown(proposal=proposal, supplier_hidden=blind),
         "charts": {
             "site_power": bar_chart_svg(
                 title="Site power by facility (MW)",
@@ -274,7 +276,7 @@ def summary_pdf_context(*, proposal: Proposal, audience: str, now) -> dict:
         },
     }
     if buyer:
-        checks = list(proposal_check_list(proposal=proposal))
+        checks = proposal_checks_shown(proposal=proposal, supplier_hidden=blind)
         decision = proposal_decision(proposal=proposal)
         criteria = proposal_criterion_scores(proposal=proposal)
         context.update(

@@ -20,6 +20,7 @@ from rfp import services
 from rfp.enums import AssignmentStatus, ConflictDeclaration, DecisionOutcome
 from rfp.exceptions import DomainError
 from rfp.models import Proposal, Rfp, Sector
+from rfp.rules import supplier_hidden_from_reviewers
 from rfp.selectors import (
     QUEUE_ROW_FIELDS,
     ProposalQueueFilters,
@@ -27,8 +28,8 @@ from rfp.selectors import (
     days_since,
     proposal_answer_summary,
     proposal_assignment_list,
-    proposal_attachment_list,
-    proposal_check_list,
+    proposal_attachments_shown,
+    proposal_checks_shown,
     proposal_decision,
     proposal_for_review,
     proposal_information_requests,
@@ -56,7 +57,7 @@ def queue(request):
     assignments = list(review_queue_for_reviewer(reviewer=request.user, now=now, include_finished=show_finished))
     for assignment in assignments:
         assignment.age_days = days_since(assignment.proposal.submitted_at, now)
-        assignment.blind = assignment.proposal.rfp.blind_review
+        assignment.blind = supplier_hidden_from_reviewers(assignment.proposal.rfp)
     return render(
         request,
         "review/queue_reviewer.html",
@@ -138,8 +139,8 @@ def _proposal_context(request, proposal: Proposal, *, now, assignment=None, **fo
         "assignment": assignment,
         "blind": blind,
         "sections": proposal_answer_summary(proposal=proposal, with_commercial_terms=False, blind=blind),
-        "checks": list(proposal_check_list(proposal=proposal)),
-        "attachments": list(proposal_attachment_list(proposal=proposal)),
+        "checks": proposal_checks_shown(proposal=proposal, supplier_hidden=blind),
+        "attachments": proposal_attachments_shown(proposal=proposal, supplier_hidden=blind),
         "information_requests": list(proposal_information_requests(proposal=proposal)),
         "decision": proposal_decision(proposal=proposal),
         "terms_sealed": now < proposal.rfp.closes_at and not user.is_program_lead,

@@ -115,6 +115,12 @@ def may_see_all_reviews(user, proposal: Proposal) -> bool:
     return is_program_lead(user)
 
 
+def supplier_hidden_from_reviewers(rfp: Rfp) -> bool:
+    """A blind round hides who the supplier is from every reviewer: on pages, in the API, the reviewer's PDF copy,
+    checks, refusals, emails and file names."""
+    return bool(rfp.blind_review)
+
+
 def supplier_hidden_from(user, proposal: Proposal) -> bool:
     """Blind review: a reviewer of a blind round never learns who the supplier is."""
     return not may_see_supplier_identity(user, proposal)
@@ -125,7 +131,7 @@ def may_see_supplier_identity(user, proposal: Proposal) -> bool:
     reviewer holding the proposal unless the round is blind."""
     if is_program_lead(user) or supplier_rules.is_member(user, proposal.supplier_id):
         return True
-    return not proposal.rfp.blind_review and held_assignment(user, proposal) is not None
+    return not supplier_hidden_from_reviewers(proposal.rfp) and held_assignment(user, proposal) is not None
 
 
 def proposals_for_review_q(user) -> Q:

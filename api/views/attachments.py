@@ -20,6 +20,7 @@ from portal.attachments.forms import AttachmentUploadForm
 from rfp import services
 from rfp.enums import AttachmentKind
 from rfp.selectors import (
+    attachment_download_name,
     attachment_for_download,
     attachment_for_supplier,
     proposal_attachment_list,
@@ -138,5 +139,7 @@ class AttachmentDownloadApi(ApiView):
             user=request.user, proposal_reference=reference, attachment_id=attachment_id
         )
         return private_file_response(
-            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+            attachment.file,
+            filename=attachment_download_name(user=request.user, attachment=attachment),
+            content_type=attachment.content_type,
         )

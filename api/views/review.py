@@ -46,8 +46,8 @@ from rfp.selectors import (
     days_since,
     proposal_answer_summary,
     proposal_assignment_list,
-    proposal_attachment_list,
-    proposal_check_list,
+    proposal_attachments_shown,
+    proposal_checks_shown,
     proposal_decision,
     proposal_for_review,
     proposal_information_requests,
@@ -278,6 +278,12 @@ class CheckOutput(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class ReviewAttachmentOutput(AttachmentOutput):
+    original_name = serializers.CharField(
+        source="shown_name", help_text="In a blind round, a name made of the reference, the kind and the id."
+    )
+
+
 class CriterionOutput(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -354,7 +360,7 @@ class ReviewProposalDetailApi(ApiView):
         supplier = SupplierOutput(allow_null=True)
         answers = AnswerSectionOutput(many=True)
         checks = CheckOutput(many=True)
-        attachments = AttachmentOutput(many=True)
+        attachments = ReviewAttachmentOutput(many=True)
         information_requests = InformationRequestOutput(many=True)
         decision = DecisionOutput(allow_null=True)
         rubric = RubricOutput(allow_null=True)
@@ -386,8 +392,8 @@ class ReviewProposalDetailApi(ApiView):
                 {"title": title, "rows": [{"label": label, "value": str(value)} for label, value in rows]}
                 for title, rows in answers
             ],
-            "checks": proposal_check_list(proposal=proposal),
-            "attachments": proposal_attachment_list(proposal=proposal).select_related("proposal"),
+            "checks": proposal_checks_shown(proposal=proposal, supplier_hidden=blind),
+            "attachments": proposal_attachments_shown(proposal=proposal, supplier_hidden=blind),
             "information_requests": proposal_information_requests(proposal=proposal),
             "decision": proposal_decision(proposal=proposal),
             "rubric": rubric_for_proposal(proposal=proposal),

@@ -21,6 +21,7 @@ from rfp.enums import AttachmentKind, ProposalStatus
 from rfp.exceptions import DomainError
 from rfp.models import Attachment, Proposal
 from rfp.selectors import (
+    attachment_download_name,
     attachment_for_download,
     attachment_for_supplier,
     proposal_attachment_list,
@@ -185,5 +186,7 @@ def attachment_download(request, reference: str, attachment_id: int):
     attachment = attachment_for_download(user=request.user, proposal_reference=reference, attachment_id=attachment_id)
     # Streamed, or a redirect to a signed URL that expires in seconds (PRIVATE_FILES_DELIVERY): only after the check.
     return private_file_response(
-        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+        attachment.file,
+        filename=attachment_download_name(user=request.user, attachment=attachment),
+        content_type=attachment.content_type,
     )

@@ -25,6 +25,7 @@ from audit.services import audit_record
 from jobs.services import job_enqueue
 from notifications.enums import EmailKind
 from notifications.services import absolute_url, email_queue
+from rfp import rules
 from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
 from rfp.exceptions import DomainError, TransitionNotAllowed
 from rfp.models import Proposal, ReviewAssignment, ReviewerConflict, ReviewerProfile
@@ -296,6 +297,7 @@ def review_assignment_email_send(*, assignment_id: int) -> bool:
         "assignment": assignment,
         "proposal": proposal,
         "reviewer_name": assignment.reviewer.full_name or assignment.reviewer.email,
+        "supplier_hidden": rules.supplier_hidden_from(assignment.reviewer, proposal),
         "due_text": _due_text(assignment, proposal.rfp),
         "time_zone": proposal.rfp.display_time_zone,
         "panel_url": _panel_url(proposal),

@@ -7,6 +7,7 @@ that is published only once the transaction commits.
 
 import hashlib
 import json
+import secrets
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -186,6 +187,22 @@ def _record_version(proposal: Proposal, *, actor, now) -> ProposalVersion:
     )
 
 
+# No 0/O or 1/I/L: references are read aloud and typed from paper.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_CODE_LENGTH = 6
+
+
+def _new_reference(rfp: Rfp, sector: Sector) -> str:
+    """`<RFP>-<SECTOR>-<random code>`: a reference says nothing of who sent the proposal (blind rounds) nor of how
+    many came before it. References made earlier, which ended in the supplier's number, stay valid."""
+    for _attempt in range(20):
+        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_CODE_LENGTH))
+        reference = f"{rfp.reference}-{sector.abbreviation}-{code}"
+        if not Proposal.objects.filter(reference=reference).exists():
+            return reference
+    raise DomainError("No free proposal reference was found; try again.", code="reference_exhausted")
+
+
 @transaction.atomic
 def proposal_create(*, rfp: Rfp, supplier: Supplier, sector: Sector, actor, title: str) -> Proposal:
     now = timezone.now()
@@ -202,7 +219,7 @@ def proposal_create(*, rfp: Rfp, supplier: Supplier, sector: Sector, actor, titl
         supplier=supplier,
         sector=sector,
         title=title,
-        reference=f"{rfp.reference}-{sector.abbreviation}-{supplier.pk:05d}",
+        reference=_new_reference(rfp, sector),
     )
     proposal.full_clean()
     proposal.save()

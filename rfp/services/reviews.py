@@ -64,7 +64,7 @@ def assignment_declare_no_conflict(*, assignment: ReviewAssignment, actor) -> Re
         return assignment
     if ReviewerConflict.objects.filter(reviewer_id=assignment.reviewer_id, supplier_id=proposal.supplier_id).exists():
         raise DomainError(
-            f"You declared a conflict with {proposal.supplier.legal_name} earlier; declare the conflict on "
+            f"You declared a conflict with the supplier of {proposal.reference} earlier; declare the conflict on "
             f"{proposal.reference} too, so the assignment goes to another reviewer.",
             code="conflict_on_record",
         )
@@ -136,9 +136,8 @@ def review_save(
     _ensure_own_open_assignment(assignment, actor=actor, doing="score this proposal")
     if assignment.conflict_declaration != ConflictDeclaration.NO_CONFLICT:
         raise DomainError(
-            f"Declare that you have no conflict of interest with {proposal.supplier.legal_name} before scoring "
-            f"{proposal.reference}; if you do have one, declare the conflict and the proposal goes to another "
-            "reviewer.",
+            f"Declare that you have no conflict of interest with the supplier before scoring {proposal.reference}; "
+            "if you do have one, declare the conflict and the proposal goes to another reviewer.",
             code="conflict_undeclared",
         )
     if recommendation and recommendation not in Recommendation.values:
