@@ -26,6 +26,7 @@ from rfp.selectors import (
     proposal_decision,
     proposal_receipt,
     proposal_score_summary,
+    proposal_title_shown,
 )
 from suppliers.models import WORKFORCE_TRADES, SupplierMember
 from suppliers.naics import naics_describe
@@ -238,6 +239,7 @@ def summary_pdf_context(*, proposal: Proposal, audience: str, now) -> dict:
         "audience": audience,
         "audience_label": Audience(audience).label,
         "blind": blind,
+        "proposal_title": proposal_title_shown(proposal, supplier_hidden=blind),
         "receipt": receipt,
         "rendered_at_text": _local_text(now, rfp),
         "closes_at_text": closes_at_text,

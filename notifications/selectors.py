@@ -43,6 +43,8 @@ from django.db.models.functions import Cast, Coalesce, TruncWeek
 
 from rfp.enums import AssignmentStatus, DecisionOutcome, ProposalStatus, Recommendation
 from rfp.models import Decision, Proposal, ProposalVersion, Review, ReviewAssignment, Rfp, Sector
+from rfp.rules import supplier_hidden_from_reviewers
+from rfp.selectors import proposal_title_shown
 from suppliers.enums import UsState
 from suppliers.models import WORKFORCE_TRADES
 
@@ -454,10 +456,11 @@ def reviewer_digest_figures(*, rfp: Rfp, reviewer, since: datetime, now: datetim
             proposal__status__in=UNDECIDED_STATUSES,
             status=AssignmentStatus.ASSIGNED,
         )
-        .select_related("proposal__sector")
+        .select_related("proposal__sector", "proposal__supplier")
         .order_by("due_at", "pk")
     )
     first_submitted = ProposalVersion.objects.filter(proposal=OuterRef("pk"), number=1)
+    blind = supplier_hidden_from_reviewers(rfp)
     new_proposals = (
         proposals_submitted(rfp=rfp)
         .filter(
@@ -466,7 +469,7 @@ def reviewer_digest_figures(*, rfp: Rfp, reviewer, since: datetime, now: datetim
         )
         .filter(Exists(first_submitted.filter(submitted_at__gte=since, submitted_at__lt=now)))
         .annotate(first_submitted_at=Subquery(first_submitted.values("submitted_at")[:1]))
-        .select_related("sector")
+        .select_related("sector", "supplier")
         .order_by("first_submitted_at", "pk")
     )
     return ReviewerDigestFigures(
@@ -475,7 +478,7 @@ def reviewer_digest_figures(*, rfp: Rfp, reviewer, since: datetime, now: datetim
         assignments=[
             DigestAssignment(
                 reference=assignment.proposal.reference,
-                title=assignment.proposal.title,
+                title=proposal_title_shown(assignment.proposal, supplier_hidden=blind),
                 sector=assignment.proposal.sector.name,
                 due_at=assignment.due_at,
                 overdue=assignment.due_at < now,
@@ -486,7 +489,7 @@ def reviewer_digest_figures(*, rfp: Rfp, reviewer, since: datetime, now: datetim
         new_proposals=[
             DigestProposal(
                 reference=proposal.reference,
-                title=proposal.title,
+                title=proposal_title_shown(proposal, supplier_hidden=blind),
                 sector=proposal.sector.name,
                 submitted_at=proposal.first_submitted_at,
             )

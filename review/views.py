@@ -32,12 +32,13 @@ from rfp.selectors import (
     proposal_checks_shown,
     proposal_decision,
     proposal_for_review,
-    proposal_information_requests,
+    proposal_information_requests_shown,
     proposal_list_unassigned,
     proposal_queue_for_lead,
     proposal_ranking_for_sector,
     proposal_score_summary,
     proposal_status_history,
+    proposal_title_shown,
     review_queue_for_reviewer,
     review_service_levels,
     rubric_for_proposal,
@@ -58,6 +59,7 @@ def queue(request):
     for assignment in assignments:
         assignment.age_days = days_since(assignment.proposal.submitted_at, now)
         assignment.blind = supplier_hidden_from_reviewers(assignment.proposal.rfp)
+        assignment.shown_title = proposal_title_shown(assignment.proposal, supplier_hidden=assignment.blind)
     return render(
         request,
         "review/queue_reviewer.html",
@@ -138,10 +140,11 @@ def _proposal_context(request, proposal: Proposal, *, now, assignment=None, **fo
         "rfp": proposal.rfp,
         "assignment": assignment,
         "blind": blind,
+        "proposal_title": proposal_title_shown(proposal, supplier_hidden=blind),
         "sections": proposal_answer_summary(proposal=proposal, with_commercial_terms=False, blind=blind),
         "checks": proposal_checks_shown(proposal=proposal, supplier_hidden=blind),
         "attachments": proposal_attachments_shown(proposal=proposal, supplier_hidden=blind),
-        "information_requests": list(proposal_information_requests(proposal=proposal)),
+        "information_requests": proposal_information_requests_shown(proposal=proposal, supplier_hidden=blind),
         "decision": proposal_decision(proposal=proposal),
         "terms_sealed": now < proposal.rfp.closes_at and not user.is_program_lead,
         "age_days": days_since(proposal.submitted_at, now),
@@ -187,10 +190,12 @@ def proposal_detail(request, reference: str):
 
 
 def _conflict_gate(request, proposal, assignment, *, form, status=200):
+    blind = supplier_hidden_from(user=request.user, proposal=proposal)
     context = {
         "proposal": proposal,
+        "proposal_title": proposal_title_shown(proposal, supplier_hidden=blind),
         "assignment": assignment,
-        "blind": supplier_hidden_from(user=request.user, proposal=proposal),
+        "blind": blind,
         "form": form,
     }
     return render(request, "review/conflict.html", context, status=status)

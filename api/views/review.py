@@ -50,12 +50,13 @@ from rfp.selectors import (
     proposal_checks_shown,
     proposal_decision,
     proposal_for_review,
-    proposal_information_requests,
+    proposal_information_requests_shown,
     proposal_list_unassigned,
     proposal_queue_for_lead,
     proposal_ranking_for_sector,
     proposal_score_summary,
     proposal_status_history,
+    proposal_title_shown,
     review_queue_for_reviewer,
     review_service_levels,
     rubric_for_proposal,
@@ -141,7 +142,7 @@ class AssignmentQueueApi(ApiView):
         reference = serializers.CharField(source="proposal.reference")
         rfp = serializers.CharField(source="proposal.rfp.reference")
         sector = serializers.CharField(source="proposal.sector.code")
-        title = serializers.CharField(source="proposal.title")
+        title = serializers.SerializerMethodField(help_text="In a blind round, with names of the supplier masked.")
         supplier = serializers.SerializerMethodField(help_text="Null in a blind round.")
         status = serializers.ChoiceField(choices=AssignmentStatus.choices)
         conflict_declaration = serializers.ChoiceField(choices=ConflictDeclaration.choices)
@@ -152,6 +153,10 @@ class AssignmentQueueApi(ApiView):
         checks_failed = serializers.IntegerField()
         checks_warned = serializers.IntegerField()
         checks_total = serializers.IntegerField()
+
+        def get_title(self, assignment) -> str:
+            hidden = _supplier(self.context["request"].user, assignment.proposal) is None
+            return proposal_title_shown(assignment.proposal, supplier_hidden=hidden)
 
         def get_supplier(self, assignment) -> str | None:
             supplier = _supplier(self.context["request"].user, assignment.proposal)
@@ -382,7 +387,7 @@ class ReviewProposalDetailApi(ApiView):
             "reference": proposal.reference,
             "rfp": proposal.rfp,
             "sector": proposal.sector,
-            "title": proposal.title,
+            "title": proposal_title_shown(proposal, supplier_hidden=blind),
             "status": proposal.status,
             "version": proposal.version,
             "submitted_at": proposal.submitted_at,
@@ -394,7 +399,7 @@ class ReviewProposalDetailApi(ApiView):
             ],
             "checks": proposal_checks_shown(proposal=proposal, supplier_hidden=blind),
             "attachments": proposal_attachments_shown(proposal=proposal, supplier_hidden=blind),
-            "information_requests": proposal_information_requests(proposal=proposal),
+            "information_requests": proposal_information_requests_shown(proposal=proposal, supplier_hidden=blind),
             "decision": proposal_decision(proposal=proposal),
             "rubric": rubric_for_proposal(proposal=proposal),
             "assignment": assignment,

@@ -19,7 +19,9 @@ from rfp.selectors.blind import (
     proposal_attachments_shown,
     proposal_checks_for,
     proposal_checks_shown,
+    proposal_information_requests_shown,
 )
+from rfp.selectors.identity import identity_redacted, proposal_title_shown, supplier_identity_terms
 from rfp.selectors.proposals import (
     PROPOSAL_CAPACITY_FIELDS,
     REQUIRED_PROPOSAL_FIELDS,
@@ -111,6 +113,7 @@ __all__ = [
     "commercial_terms_open_to_role",
     "commercial_terms_visible_to",
     "days_since",
+    "identity_redacted",
     "program_lead_recipients",
     "proposal_answer_summary",
     "proposal_assignment_list",
@@ -125,6 +128,7 @@ __all__ = [
     "proposal_for_supplier",
     "proposal_held_assignment_count",
     "proposal_information_requests",
+    "proposal_information_requests_shown",
     "proposal_list_for_supplier",
     "proposal_list_unassigned",
     "proposal_map_for_supplier",
@@ -139,6 +143,7 @@ __all__ = [
     "proposal_score_summary",
     "proposal_sector_details",
     "proposal_status_history",
+    "proposal_title_shown",
     "proposal_unacknowledged_addenda",
     "proposal_version_for_supplier",
     "proposal_version_list",
@@ -152,5 +157,6 @@ __all__ = [
     "score_summary_of",
     "supplier_conflict_domains",
     "supplier_hidden_from",
+    "supplier_identity_terms",
     "website_domain",
 ]

@@ -13,8 +13,9 @@ from pathlib import PurePath
 
 from rfp import rules
 from rfp.enums import CheckOutcome
-from rfp.models import Attachment, Proposal, ProposalCheck
-from rfp.selectors.proposals import proposal_attachment_list, proposal_check_list
+from rfp.models import Attachment, InformationRequest, Proposal, ProposalCheck
+from rfp.selectors.identity import identity_redacted, supplier_identity_terms
+from rfp.selectors.proposals import proposal_attachment_list, proposal_check_list, proposal_information_requests
 
 IDENTIFIER_NAMES = {"ein": "EIN", "uei": "SAM.gov UEI", "cage": "CAGE code"}
 SCREENED_IDENTITIES = {"screening_legal_name": "legal name", "screening_dba": "DBA"}
@@ -44,14 +45,14 @@ def _day(iso_date: str) -> str:
 
 def _identifier_blind(check: ProposalCheck, name: str) -> str:
     if "value" not in (check.data or {}):
-        return check.detail  # no identifier was declared (an optional CAGE code): nothing to hide
+        return f"{name}: none declared."
     return f"{name}: right shape." if check.outcome == CheckOutcome.PASS else f"{name}: wrong shape."
 
 
 def _facilities_blind(check: ProposalCheck) -> str:
     rows = (check.data or {}).get("facilities", [])
     if not rows:
-        return check.detail
+        return "The proposal names no US facility."
     problems = [
         f"Facility {number}: its state and ZIP code are not a US location that matches."
         for number, row in enumerate(rows, start=1)
@@ -63,12 +64,12 @@ def _facilities_blind(check: ProposalCheck) -> str:
 
 
 def _certifications_blind(check: ProposalCheck) -> str:
-    if check.outcome == CheckOutcome.PASS:
-        return check.detail  # counts and a date only
     data = check.data or {}
+    if check.outcome == CheckOutcome.PASS:
+        return "None expired or expiring soon."
     parts = [f"A certificate expired on {_day(row['expires_on'])}" for row in data.get("expired", [])]
     parts += [f"A certificate expires on {_day(row['expires_on'])}" for row in data.get("expiring", [])]
-    return "; ".join(parts) + "." if parts else "Certificates need a look."
+    return "; ".join(parts) + "." if parts else "Some certificates need a look."
 
 
 def _screening_blind(check: ProposalCheck, what: str) -> tuple[str, str]:
@@ -129,3 +130,14 @@ def proposal_attachments_shown(*, proposal: Proposal, supplier_hidden: bool) -> 
     for attachment in attachments:
         attachment.shown_name = attachment_name_shown(attachment, supplier_hidden=supplier_hidden)
     return attachments
+
+
+def proposal_information_requests_shown(*, proposal: Proposal, supplier_hidden: bool) -> list[InformationRequest]:
+    """The buyer's questions and the supplier's answers; in a blind round the answers with the supplier's names
+    masked. The rows are read for display only, never saved."""
+    requests = list(proposal_information_requests(proposal=proposal))
+    if supplier_hidden and requests:
+        terms = supplier_identity_terms(proposal.supplier, facilities=proposal.facilities.all())
+        for request in requests:
+            request.response = identity_redacted(request.response, terms)
+    return requests

@@ -365,7 +365,7 @@ def proposal_answer_summary(
     """The supplier's answers as sections of (label, value) rows, for a last look before submitting and for review.
 
     Reviewers get it without the sealed commercial terms (opened apart, audited) and, in a blind round, with the
-    facilities named only by their state.
+    facilities named only by their state and whatever names the supplier masked in the supplier's own text.
     """
     from rfp.models import CommercialTerms
 
@@ -396,4 +396,10 @@ def proposal_answer_summary(
     if terms is not None:
         asks += _field_rows(terms, [f.name for f in terms._meta.concrete_fields if f.name not in ("id", "proposal")])
     sections.append(("Asks & commercial terms", asks))
+    if blind:
+        from rfp.selectors.identity import identity_redacted, supplier_identity_terms
+
+        terms = supplier_identity_terms(proposal.supplier, facilities=proposal.facilities.all())
+        masked = lambda value: identity_redacted(value, terms) if isinstance(value, str) else value  # noqa: E731
+        sections = [(title, [(label, masked(value)) for label, value in rows]) for title, rows in sections]
     return sections

@@ -35,6 +35,7 @@ from rfp.selectors import (
     proposal_held_assignment_count,
     proposal_list_unassigned,
     proposal_reviewer_pool,
+    proposal_title_shown,
     reviewer_list_candidates,
 )
 from rfp.services.proposals import proposal_start_review
@@ -293,11 +294,13 @@ def review_assignment_email_send(*, assignment_id: int) -> bool:
     if assignment is None or assignment.status != AssignmentStatus.ASSIGNED:
         return False
     proposal = assignment.proposal
+    supplier_hidden = rules.supplier_hidden_from(assignment.reviewer, proposal)
     context = {
         "assignment": assignment,
         "proposal": proposal,
         "reviewer_name": assignment.reviewer.full_name or assignment.reviewer.email,
-        "supplier_hidden": rules.supplier_hidden_from(assignment.reviewer, proposal),
+        "supplier_hidden": supplier_hidden,
+        "proposal_title": proposal_title_shown(proposal, supplier_hidden=supplier_hidden),
         "due_text": _due_text(assignment, proposal.rfp),
         "time_zone": proposal.rfp.display_time_zone,
         "panel_url": _panel_url(proposal),

@@ -69,7 +69,14 @@ IDENTITY = [
     CERTIFICATE_NUMBER,
     FILE_NAME,
 ]
-TITLE = "800 V busbar capacity for AI datacenters"
+# What the supplier wrote names it too; a reviewer of a blind round reads it with those names masked.
+TITLE = "Zephyrine Quartzworks: 800 V busbar capacity for AI datacenters"
+SHOWN_TITLE = "[hidden]: 800 V busbar capacity for AI datacenters"
+NARRATIVE = (
+    f"Crystalline Busbar Co rolls copper at {FACILITY_STREET}, {FACILITY_CITY}; datasheets on www.{DOMAIN}. "
+    "Zephyrine North Works adds a second line in 2027."
+)
+SHOWN_NARRATIVE = "[hidden] rolls copper at [hidden], [hidden]; datasheets on www.[hidden]. [hidden] adds a second line"
 
 
 @pytest.fixture(autouse=True)
@@ -136,7 +143,9 @@ def blind_round():
         zip_code="97201",
     )
     proposal = draft_proposal(rfp=rfp, supplier=supplier, actor=owner)
-    proposal = services.proposal_update(proposal=proposal, actor=owner, fields={"title": TITLE}, facilities=[facility])
+    proposal = services.proposal_update(
+        proposal=proposal, actor=owner, fields={"title": TITLE, "technical_narrative": NARRATIVE}, facilities=[facility]
+    )
     services.attachment_add(
         proposal=proposal, actor=owner, upload=upload(FILE_NAME, pdf_bytes(padding=99)), kind=AttachmentKind.TECHNICAL
     )
@@ -160,7 +169,7 @@ def test_nothing_a_reviewer_of_a_blind_round_reaches_names_the_supplier(client, 
 
     (email,) = [message for message in mail.outbox if reviewer.email in message.to]
     assert f"Review assigned: proposal {reference}" in email.subject
-    assert reference in email.body
+    assert reference in email.body and SHOWN_TITLE in email.body
     assert_names_nobody(
         "assignment email", " ".join([email.subject, email.body, *(body for body, _ in email.alternatives)])
     )
@@ -168,6 +177,7 @@ def test_nothing_a_reviewer_of_a_blind_round_reaches_names_the_supplier(client, 
     queue = client.get(reverse("review:queue"))
     assert queue.status_code == 200 and reference in queue.content.decode()
     assert_names_nobody("review queue", queue.content.decode())
+    assert SHOWN_TITLE in queue.content.decode()
 
     gate = client.get(page_url)
     assert gate.status_code == 200 and "Do you have a conflict of interest" in gate.content.decode()
@@ -191,8 +201,9 @@ def test_nothing_a_reviewer_of_a_blind_round_reaches_names_the_supplier(client, 
 
     page = client.get(page_url)
     text = page.content.decode()
-    assert page.status_code == 200 and TITLE in text
+    assert page.status_code == 200
     assert_names_nobody("proposal page", text)
+    assert SHOWN_TITLE in text and SHOWN_NARRATIVE in text
     assert "EIN: right shape." in text and "SAM.gov UEI: right shape." in text and "CAGE code: right shape." in text
     assert re.search(r"Restricted-party screening of the legal name</td>.*?clear\.", text, re.DOTALL)
     assert "Restricted-party screening of the DBA" in text
@@ -203,6 +214,7 @@ def test_nothing_a_reviewer_of_a_blind_round_reaches_names_the_supplier(client, 
     assert_names_nobody("API assignment list", queue_api.content.decode())
     detail = api.get(api_url)
     assert detail.status_code == 200 and detail.json()["supplier"] is None
+    assert detail.json()["title"] == SHOWN_TITLE
     assert_names_nobody("API proposal detail, checks and attachments", detail.content.decode())
     checks = {check["code"]: check for check in detail.json()["checks"]}
     assert checks["ein"]["detail"] == "EIN: right shape."
@@ -223,8 +235,9 @@ def test_nothing_a_reviewer_of_a_blind_round_reaches_names_the_supplier(client, 
     summary_pdf_render(proposal_id=proposal.pk, audience=Audience.REVIEWER, reason="test")
     pdf = client.get(reverse("documents:proposal_summary_pdf", args=[proposal.pk]))
     pdf_text = _pdf_text(_content(pdf))
-    assert pdf.status_code == 200 and TITLE in pdf_text
+    assert pdf.status_code == 200
     assert_names_nobody("reviewer's PDF copy", pdf_text)
+    assert SHOWN_TITLE in pdf_text
     assert "EIN: right shape." in pdf_text
     assert_names_nobody("reviewer's PDF file name", pdf["Content-Disposition"])
 
@@ -234,7 +247,7 @@ def test_nothing_a_reviewer_of_a_blind_round_reaches_names_the_supplier(client, 
     )
     deliver_outbox()
     (digest,) = mail.outbox
-    assert reference in digest.body
+    assert reference in digest.body and SHOWN_TITLE in digest.body
     assert_names_nobody(
         "reviewer digest", " ".join([digest.subject, digest.body, *(body for body, _ in digest.alternatives)])
     )
@@ -247,7 +260,7 @@ def test_the_program_lead_still_sees_who_the_supplier_is(client, blind_round):
     text = client.get(reverse("review:proposal", args=[proposal.reference])).content.decode()
     detail = client_for(ProgramLeadFactory()).get(f"/api/v1/review/proposals/{proposal.reference}/").json()
 
-    assert LEGAL_NAME in text and EIN in text
+    assert LEGAL_NAME in text and EIN in text and TITLE in text and NARRATIVE in text
     assert f"{EIN} has the right shape." in text
     assert f"Restricted-party screening of the legal name “{LEGAL_NAME}”" in text
     assert FILE_NAME in text
@@ -280,3 +293,105 @@ def test_a_new_reference_carries_no_supplier_number_and_old_references_keep_work
     Proposal.objects.filter(pk=proposal.pk).update(reference=f"BLIND-2026-DC-{supplier_number}")
     client.force_login(reviewer)
     assert client.get(reverse("review:proposal", args=[f"BLIND-2026-DC-{supplier_number}"])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("code", "label", "outcome", "data", "shown"),
+    [
+        (
+            "ein",
+            "EIN shape and IRS prefix",
+            "fail",
+            {"value": "00-1234567"},
+            ("EIN shape and IRS prefix", "EIN: wrong shape."),
+        ),
+        (
+            "cage",
+            "CAGE code shape (US)",
+            "pass",
+            {},
+            ("CAGE code shape (US)", "CAGE code: none declared."),
+        ),
+        (
+            "screening_dba",
+            f"Restricted-party screening of the DBA “{DBA}”",
+            "fail",
+            {"screened_name": DBA, "list": {"name": "CSL"}},
+            (
+                "Restricted-party screening of the DBA",
+                "hit: the name matches an entry on the list; a program lead decides.",
+            ),
+        ),
+        (
+            "screening_legal_name",
+            f"Restricted-party screening of the legal name “{LEGAL_NAME}”",
+            "warning",
+            {"screened_name": LEGAL_NAME, "list": None},
+            ("Restricted-party screening of the legal name", "not screened: no restricted-party list was loaded."),
+        ),
+        (
+            "facilities",
+            "Facilities in the US, each ZIP code in its state",
+            "fail",
+            {
+                "facilities": [
+                    {"name": FACILITY_NAME, "state": "OR", "zip_code": "10001", "problem": "10001 is not in OR."}
+                ]
+            },
+            (
+                "Facilities in the US, each ZIP code in its state",
+                "Facility 1: its state and ZIP code are not a US location that matches.",
+            ),
+        ),
+    ],
+)
+def test_each_check_has_a_blind_version_that_names_nobody(code, label, outcome, data, shown):
+    from rfp.models import ProposalCheck
+    from rfp.selectors import check_shown
+
+    stored = ProposalCheck(code=code, label=label, outcome=outcome, detail=f"{LEGAL_NAME} {EIN} detail", data=data)
+
+    blind = check_shown(stored, supplier_hidden=True)
+    full = check_shown(stored, supplier_hidden=False)
+
+    assert (blind.label, blind.detail) == shown
+    assert (full.label, full.detail) == (label, stored.detail)
+
+
+def test_masking_takes_names_as_written_any_case_and_leaves_other_words_alone():
+    from rfp.selectors import identity_redacted, supplier_identity_terms
+
+    supplier = SupplierFactory.build(
+        legal_name="A+B (USA) Power, Inc.", dba="AB", website="https://ab-power.example/", hq_city="Bend"
+    )
+    terms = supplier_identity_terms(supplier)
+
+    assert identity_redacted("a+b (usa) power builds in BEND; A+B (USA) Power, Inc. ships", terms) == (
+        "[hidden] builds in [hidden]; [hidden] ships"
+    )
+    assert identity_redacted("Abbey power bends the rules at ab-power.example", terms) == (
+        "Abbey power bends the rules at [hidden]"
+    )
+
+
+def test_the_suppliers_answer_to_a_request_for_information_reaches_the_reviewer_masked(client, blind_round):
+    from rfp.models import InformationRequest
+
+    proposal, reviewer = blind_round
+    InformationRequest.objects.create(
+        proposal=proposal,
+        question="Where do you roll the copper?",
+        requested_at=timezone.now(),
+        response=NARRATIVE,
+        responded_at=timezone.now(),
+    )
+    services.assignment_declare_no_conflict(assignment=ReviewAssignment.objects.get(proposal=proposal), actor=reviewer)
+    client.force_login(reviewer)
+
+    page = client.get(reverse("review:proposal", args=[proposal.reference])).content.decode()
+    detail = client_for(reviewer).get(f"/api/v1/review/proposals/{proposal.reference}/").json()
+
+    assert "Where do you roll the copper?" in page
+    assert_names_nobody("proposal page with an answered request", page)
+    assert detail["information_requests"][0]["response"].startswith(SHOWN_NARRATIVE)
+    assert InformationRequest.objects.get(proposal=proposal).response == NARRATIVE
