@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from audit.admin import AuditedModelAdmin
 from notifications.enums import EmailKind
 from notifications.models import EmailAttachment, OutboundEmail, ReportSettings, ReviewerDigest
 from notifications.reports import program_report_recipients, program_report_request
@@ -149,7 +150,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportSettings)
-class ReportSettingsAdmin(admin.ModelAdmin):
+class ReportSettingsAdmin(AuditedModelAdmin):
     list_display = ["rfp", "report_recipients", "weekly_schedule", "digest_schedule"]
     list_select_related = ["rfp"]
     search_fields = ["rfp__reference", "rfp__title", "program_report_recipients"]
