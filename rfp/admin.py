@@ -77,7 +77,7 @@ ReadOnlyAdminMixin = ReadOnlyPanelMixin
 
 # Who is looking, for columns whose content depends on it (sealed prices). Set by the view before it renders, read
 # while the response renders; never reset, because a TemplateResponse renders after the view has returned.
-_viewing: ContextVar = ContextVar("panel_request")
+_viewing: ContextVar = ContextVar("panel_request", default=None)
 
 SEALED_FIELDS = ["unit_price_usd", "total_price_usd", "price_validity_days", "payment_terms", "incoterms", "notes"]
 
@@ -92,12 +92,12 @@ def _local(moment, rfp: Rfp) -> str:
 
 
 def _terms_visible(request, proposal: Proposal) -> bool:
-    return rules.may_see_commercial_terms(request.user, proposal, now=timezone.now())
+    return request is not None and rules.may_see_commercial_terms(request.user, proposal, now=timezone.now())
 
 
 def _sealed_notice(request, proposal: Proposal) -> str:
     """What the panel shows instead of the prices, with the way to the audited opening when the lead may use it."""
-    if rules.may_open_sealed_commercial_terms(request.user, proposal, now=timezone.now()):
+    if request is not None and rules.may_open_sealed_commercial_terms(request.user, proposal, now=timezone.now()):
         url = reverse("review:commercial_terms", args=[proposal.reference])
         return format_html(
             '{} — <a href="{}">open them in the review workspace (recorded in the proposal\'s history)</a>',

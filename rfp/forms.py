@@ -97,23 +97,18 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        zone_name = (
-            self.instance.display_time_zone
-            if self.instance.pk
-            else Rfp._meta.get_field("display_time_zone").get_default()
-        )
-        zone = zoneinfo.ZoneInfo(zone_name)
-        where = zone_label(zone_name, zone)
+        if self.instance.pk:
+            zone_name = self.instance.display_time_zone
+            zone = zoneinfo.ZoneInfo(zone_name)
+            where, hint = zone_label(zone_name, zone), "Local time in the round's time zone"
+        else:
+            zone, where, hint = None, "the round's time zone, chosen below", "Local time in the time zone chosen below"
         for name, label in DEADLINE_FIELDS.items():
             self.fields[name].label = f"{label} ({where})"
-            self.fields[name].help_text = (
-                "Local time in the round's time zone, YYYY-MM-DD HH:MM:SS."
-                if self.instance.pk
-                else "Local time in the time zone chosen below, YYYY-MM-DD HH:MM:SS."
-            )
+            self.fields[name].help_text = f"{hint}, YYYY-MM-DD HH:MM:SS."
             moment = getattr(self.instance, name)
-            if self.instance.pk and moment is not None:
-                self.initial[name] = moment.astimezone(zone).replace(tzinfo=None)
+            if zone is not None and moment is not None:
+                self.initial[name] = moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
 
     def clean(self):
         cleaned = super().clean()
@@ -123,7 +118,10 @@ class RoundForm(forms.ModelForm):
         zone = zoneinfo.ZoneInfo(zone_name)
         for name in DEADLINE_FIELDS:
             wall = cleaned.get(name)
-            if isinstance(wall, datetime) and wall.tzinfo is None:
+            if self.instance.pk and name not in self.changed_data:
+                # Not retyped: the deadline stays the same instant, even when the round's zone changes.
+                cleaned[name] = getattr(self.instance, name)
+            elif isinstance(wall, datetime) and wall.tzinfo is None:
                 placed = self._place(name, wall, zone, zone_name)
                 if placed is not None:
                     cleaned[name] = placed

@@ -149,3 +149,23 @@ def test_an_unreadable_time_is_refused_with_the_expected_format(lead_client, rou
     assert "Enter the date and time as YYYY-MM-DD HH:MM" in _errors(response)
     round_2026.refresh_from_db()
     assert round_2026.closes_at == PACIFIC_CLOSE_2026_UTC
+
+
+def test_changing_only_the_zone_keeps_the_deadlines_where_they_were(lead_client, round_2026):
+    data = _form_data(round_2026, display_time_zone="America/New_York")
+
+    response = lead_client.post(_change_url(round_2026), data)
+
+    assert response.status_code == 302, _errors(response)
+    round_2026.refresh_from_db()
+    assert round_2026.display_time_zone == "America/New_York"
+    assert round_2026.closes_at == PACIFIC_CLOSE_2026_UTC
+    html = lead_client.get(_change_url(round_2026)).content.decode()
+    assert 'value="2026-07-01 02:59:59"' in html
+    assert "Closes at (America/New_York, EDT/EST)" in html
+
+
+def test_the_new_round_form_says_the_times_are_in_the_zone_chosen_below(lead_client):
+    html = lead_client.get(reverse("admin:rfp_rfp_add")).content.decode()
+
+    assert "Closes at (the round&#x27;s time zone, chosen below)" in html
