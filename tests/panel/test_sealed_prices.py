@@ -111,3 +111,26 @@ def test_terms_cannot_be_changed_in_the_panel(lead_client, open_round):
     assert response.status_code == 403
     terms.refresh_from_db()
     assert terms.unit_price_usd == Decimal("48317.25")
+
+
+def _terms_list_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse("admin:rfp_commercialterms_changelist")).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_terms_list_asks_the_sealing_rule_without_a_query_per_row(lead_client, open_round):
+    _submitted_with_prices(open_round)
+    lead_client.get(reverse("admin:rfp_commercialterms_changelist"))
+    one = _terms_list_queries(lead_client)
+
+    closed_round = RfpFactory()
+    _submitted_with_prices(open_round)
+    _submitted_with_prices(closed_round)
+    closed_round.closes_at = timezone.now() - timedelta(minutes=1)
+    closed_round.save()
+
+    assert _terms_list_queries(lead_client) == one
