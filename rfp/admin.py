@@ -73,11 +73,21 @@ def _excerpt(text: str, length: int = 80) -> str:
     return Truncator(text).chars(length)
 
 
-ReadOnlyAdminMixin = ReadOnlyPanelMixin
-
-# Who is looking, for columns whose content depends on it (sealed prices). Set by the view before it renders, read
-# while the response renders; never reset, because a TemplateResponse renders after the view has returned.
+# Who is looking, for columns whose content depends on it (sealed prices): a ModelAdmin is shared by all requests.
 _viewing: ContextVar = ContextVar("panel_request", default=None)
+
+
+def _rendered_for(request, view, *args):
+    """Run an admin view and render its response while `_viewing` names the request; nobody else sees it."""
+    token = _viewing.set(request)
+    try:
+        response = view(request, *args)
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()
+        return response
+    finally:
+        _viewing.reset(token)
+
 
 SEALED_FIELDS = ["unit_price_usd", "total_price_usd", "price_validity_days", "payment_terms", "incoterms", "notes"]
 
@@ -107,7 +117,7 @@ def _sealed_notice(request, proposal: Proposal) -> str:
     return _sealed_until(proposal)
 
 
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ReadOnlyInline(ReadOnlyPanelMixin, admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
@@ -252,7 +262,7 @@ class AddendumAdmin(AuditedModelAdmin):
 
 
 @admin.register(AddendumAcknowledgement)
-class AddendumAcknowledgementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AddendumAcknowledgementAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     """A supplier's own acknowledgement: a record the panel shows, never writes."""
 
     list_display = ["supplier", "addendum", "rfp_reference", "acknowledged_by", "acknowledged_at"]
@@ -312,7 +322,7 @@ class ProposalChildInlineMixin:
         return super().get_queryset(request).select_related("proposal", *self.related)
 
 
-class SectorDetailsInline(ProposalChildInlineMixin, ReadOnlyAdminMixin, admin.StackedInline):
+class SectorDetailsInline(ProposalChildInlineMixin, ReadOnlyPanelMixin, admin.StackedInline):
     """One typed answer set per proposal, the supplier's: ProposalAdmin shows only the one of the proposal's sector."""
 
     extra = 0
@@ -335,7 +345,7 @@ class RoboticsDetailsInline(SectorDetailsInline):
     model = RoboticsDetails
 
 
-class CommercialTermsInline(ProposalChildInlineMixin, ReadOnlyAdminMixin, admin.StackedInline):
+class CommercialTermsInline(ProposalChildInlineMixin, ReadOnlyPanelMixin, admin.StackedInline):
     """The supplier's prices, shown only under the sealing rule; before the close, until when they are sealed."""
 
     model = CommercialTerms
@@ -416,7 +426,7 @@ class ReviewAssignmentInline(ProposalChildInlineMixin, ReadOnlyInline):
     related = ("reviewer",)
 
 
-class DecisionInline(ProposalChildInlineMixin, ReadOnlyAdminMixin, admin.StackedInline):
+class DecisionInline(ProposalChildInlineMixin, ReadOnlyPanelMixin, admin.StackedInline):
     model = Decision
     fields = [("outcome", "decided_by", "decided_at"), "rationale"]
     readonly_fields = ["outcome", "decided_by", "decided_at", "rationale"]
@@ -427,7 +437,7 @@ class DecisionInline(ProposalChildInlineMixin, ReadOnlyAdminMixin, admin.Stacked
 
 
 @admin.register(Proposal)
-class ProposalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ProposalAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     """The supplier's proposal, read-only; its status moves only through the services, by the actions."""
 
     list_display = [
@@ -536,7 +546,7 @@ def _names(entry) -> tuple[str, ...]:
 
 
 @admin.register(CommercialTerms)
-class CommercialTermsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CommercialTermsAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     """The supplier's prices, read-only; shown only under the sealing rule (rfp.rules.may_see_commercial_terms)."""
 
     list_display = ["proposal", "supplier", "rfp_reference", "terms"]
@@ -561,8 +571,7 @@ class CommercialTermsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return ["proposal", *SEALED_FIELDS, "sealed"]
 
     def changelist_view(self, request, extra_context=None):
-        _viewing.set(request)
-        return super().changelist_view(request, extra_context)
+        return _rendered_for(request, super().changelist_view, extra_context)
 
     @admin.display(description="commercial terms")
     def terms(self, obj: CommercialTerms) -> str:
@@ -578,11 +587,10 @@ class CommercialTermsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return _sealed_notice(_viewing.get(), obj.proposal)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        _viewing.set(request)
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        return _rendered_for(request, super().changeform_view, object_id, form_url, extra_context)
 
 
-class SectorDetailsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SectorDetailsAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     """A proposal's typed answers, the supplier's: one row, made with the proposal, read-only here."""
 
     search_fields = [f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS]
@@ -643,7 +651,7 @@ class RoboticsDetailsAdmin(SectorDetailsAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     list_display = ["original_name", "proposal", "kind", "content_type", "size", "uploaded_by", "uploaded_at"]
     list_filter = ["kind", "content_type", "proposal__sector"]
     search_fields = ["original_name", "sha256", "uploaded_by__email"] + [
@@ -661,7 +669,7 @@ class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProposalVersion)
-class ProposalVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ProposalVersionAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     list_display = ["proposal", "number", "submitted_at", "submitted_by", "sha256"]
     list_filter = ["proposal__sector", "proposal__rfp", "submitted_at"]
     search_fields = ["sha256", "submitted_by__email"] + [f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS]
@@ -671,8 +679,7 @@ class ProposalVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        _viewing.set(request)
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        return _rendered_for(request, super().changeform_view, object_id, form_url, extra_context)
 
     @admin.display(description="snapshot")
     def answers(self, obj: ProposalVersion):
@@ -684,7 +691,7 @@ class ProposalVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProposalCheck)
-class ProposalCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ProposalCheckAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     """Made by the worker (rfp.services.proposal_run_checks) after each submit; evidence, never edited."""
 
     list_display = ["proposal", "version", "label", "outcome", "detail_excerpt", "created_at"]
@@ -701,7 +708,7 @@ class ProposalCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(InformationRequest)
-class InformationRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class InformationRequestAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     """Requests are made with rfp.services.proposal_request_information, answered by the supplier's resubmit."""
 
     list_display = ["proposal", "question_excerpt", "requested_by", "requested_at", "answered", "responded_at"]
@@ -817,7 +824,7 @@ class CriterionAdmin(AuditedModelAdmin):
     list_select_related = ["rubric"]
 
 
-class ReviewInline(ReadOnlyAdminMixin, admin.StackedInline):
+class ReviewInline(ReadOnlyPanelMixin, admin.StackedInline):
     model = Review
     fields = [("recommendation", "weighted_score", "submitted_at"), "rubric", "comments"]
     readonly_fields = ["recommendation", "weighted_score", "submitted_at", "rubric", "comments"]
@@ -905,7 +912,7 @@ class ScoreInline(ReadOnlyInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     list_display = [
         "proposal_reference",
         "supplier",
@@ -946,7 +953,7 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Score)
-class ScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ScoreAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     list_display = ["proposal_reference", "reviewer", "criterion_name", "value", "out_of"]
     list_filter = ["criterion__rubric__sector", "criterion__rubric"]
     search_fields = ["criterion__name", "comment", "review__assignment__reviewer__email"] + [
@@ -981,7 +988,7 @@ class ScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     """Decisions are made with rfp.services.proposal_decide; the record is read-only."""
 
     list_display = ["proposal", "supplier", "outcome", "decided_by", "decided_at"]
