@@ -14,8 +14,11 @@ from notifications.reports import program_report_recipients, program_report_requ
 from notifications.services import email_resend
 from rfp.exceptions import DomainError
 
-# A confirmation or password-reset link lets whoever holds it into the recipient's account: it is sent, never shown.
+# A confirmation, password-reset or invitation link lets whoever holds it into an account or a supplier's team: it is
+# sent, never shown.
 ACCOUNT_BODY_HIDDEN = "Not shown: it holds a personal sign-in link (email confirmation or password reset)."
+INVITATION_BODY_HIDDEN = "Not shown: it holds a personal link to join the supplier's team."
+PERSONAL_LINK_HIDDEN = {EmailKind.ACCOUNT: ACCOUNT_BODY_HIDDEN, EmailKind.INVITATION: INVITATION_BODY_HIDDEN}
 
 
 def _has_change_permission(model_admin: admin.ModelAdmin, request) -> bool:
@@ -109,14 +112,14 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description="plain-text body")
     def text_body(self, obj: OutboundEmail) -> str:
-        if obj.kind == EmailKind.ACCOUNT:
-            return ACCOUNT_BODY_HIDDEN
+        if obj.kind in PERSONAL_LINK_HIDDEN:
+            return PERSONAL_LINK_HIDDEN[obj.kind]
         return format_html('<pre style="white-space: pre-wrap;">{}</pre>', obj.body_text)
 
     @admin.display(description="HTML body (source)")
     def html_source(self, obj: OutboundEmail) -> str:
-        if obj.kind == EmailKind.ACCOUNT:
-            return ACCOUNT_BODY_HIDDEN
+        if obj.kind in PERSONAL_LINK_HIDDEN:
+            return PERSONAL_LINK_HIDDEN[obj.kind]
         if not obj.body_html:
             return "—"
         return format_html(

@@ -238,8 +238,19 @@ class InvitationAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter), ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "supplier__legal_name", "invited_by__email"]
     list_select_related = ["supplier", "invited_by"]
-    readonly_fields = ["supplier", "email", "role", "token", "invited_by", "created_at", "accepted_at", "accepted_by"]
-    exclude: list[str] = []
+    # Not `token`: the invitation link lets whoever holds it join the supplier's team.
+    fields = [
+        "supplier",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
+    readonly_fields = fields
 
 
 class ReadOnlyScreeningAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):

@@ -286,3 +286,22 @@ def test_every_write_of_the_panel_is_refused_or_audited(model, lead, lead_client
     else:
         assert delete_page.status_code == 403, label
         assert model.objects.filter(pk=obj.pk).exists()
+
+
+def test_invitation_links_are_not_shown(lead_client, everything):
+    from notifications.enums import EmailKind
+    from suppliers.models import Invitation
+
+    invitation = Invitation.objects.get()
+    email = OutboundEmail.objects.create(
+        from_email="rfp@buyer.example",
+        to=[invitation.email],
+        subject="Join the team",
+        body_text=f"Join: https://rfp.example/invitations/{invitation.token}/",
+        body_html=f'<a href="https://rfp.example/invitations/{invitation.token}/">Join</a>',
+        kind=EmailKind.INVITATION,
+    )
+
+    for url in (_url(Invitation, "change", invitation.pk), _url(OutboundEmail, "change", email.pk)):
+        html = lead_client.get(url).content.decode()
+        assert invitation.token not in html, url
