@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.utils.text import Truncator
 
+from audit.changes import record_action
 from jobs import services as job_services
 from jobs.models import Job
 
@@ -64,8 +65,10 @@ class JobAdmin(admin.ModelAdmin):
     @admin.action(description="Publish again", permissions=["publish"])
     def publish_again(self, request, queryset):
         published = skipped = 0
-        for job_id in queryset.values_list("id", flat=True):
-            if job_services.job_publish(job_id=job_id):
+        for job in queryset:
+            if job_services.job_publish(job_id=job.pk):
+                summary = f"Job {job.pk} ({job.task_name}) published again"
+                record_action(instance=job, actor=request.user, action="published_again", summary=summary)
                 published += 1
             else:
                 skipped += 1

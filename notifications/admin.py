@@ -7,14 +7,18 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from audit.admin import AuditedModelAdmin
 from notifications.enums import EmailKind
 from notifications.models import EmailAttachment, OutboundEmail, ReportSettings, ReviewerDigest
 from notifications.reports import program_report_recipients, program_report_request
 from notifications.services import email_resend
 from rfp.exceptions import DomainError
 
-# A confirmation or password-reset link lets whoever holds it into the recipient's account: it is sent, never shown.
+# A confirmation, password-reset or invitation link lets whoever holds it into an account or a supplier's team: it is
+# sent, never shown.
 ACCOUNT_BODY_HIDDEN = "Not shown: it holds a personal sign-in link (email confirmation or password reset)."
+INVITATION_BODY_HIDDEN = "Not shown: it holds a personal link to join the supplier's team."
+PERSONAL_LINK_HIDDEN = {EmailKind.ACCOUNT: ACCOUNT_BODY_HIDDEN, EmailKind.INVITATION: INVITATION_BODY_HIDDEN}
 
 
 def _has_change_permission(model_admin: admin.ModelAdmin, request) -> bool:
@@ -108,14 +112,14 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description="plain-text body")
     def text_body(self, obj: OutboundEmail) -> str:
-        if obj.kind == EmailKind.ACCOUNT:
-            return ACCOUNT_BODY_HIDDEN
+        if obj.kind in PERSONAL_LINK_HIDDEN:
+            return PERSONAL_LINK_HIDDEN[obj.kind]
         return format_html('<pre style="white-space: pre-wrap;">{}</pre>', obj.body_text)
 
     @admin.display(description="HTML body (source)")
     def html_source(self, obj: OutboundEmail) -> str:
-        if obj.kind == EmailKind.ACCOUNT:
-            return ACCOUNT_BODY_HIDDEN
+        if obj.kind in PERSONAL_LINK_HIDDEN:
+            return PERSONAL_LINK_HIDDEN[obj.kind]
         if not obj.body_html:
             return "—"
         return format_html(
@@ -149,7 +153,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportSettings)
-class ReportSettingsAdmin(admin.ModelAdmin):
+class ReportSettingsAdmin(AuditedModelAdmin):
     list_display = ["rfp", "report_recipients", "weekly_schedule", "digest_schedule"]
     list_select_related = ["rfp"]
     search_fields = ["rfp__reference", "rfp__title", "program_report_recipients"]

@@ -1,21 +1,34 @@
-"""The reviewer admin panel for program leads: the RFP, its proposals, their review and decision.
+"""The review panel for program leads: the RFP, its proposals, their review and decision. The panel is a face like
+the others: it asks rfp.rules and writes through services.
 
-A proposal's `status` is never a form field here: it moves only through rfp.services, which the
-Proposal changelist's actions call. Records that are evidence (submitted versions, attachments,
-reviews, scores, decisions) are read-only.
+- What a supplier owns (its proposals' answers, sector details, commercial terms, attachments, versions, receipts)
+  and what is evidence (checks, reviews, scores, decisions) is read-only here.
+- Commercial terms show only under `rfp.rules.may_see_commercial_terms`; before the close the panel says until when
+  they are sealed and links to the review workspace's audited opening.
+- The buyer's own records (rounds, rubrics, addenda, answers to questions, reviewers, due dates) are saved through
+  audit.changes, so each write leaves an audit event. A proposal's status moves only through rfp.services.
 """
+
+import json
+from contextvars import ContextVar
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, Sum
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from audit.admin import AuditedModelAdmin, ReadOnlyPanelMixin
+from audit.changes import record_save
 from audit.services import audit_record
 from documents.admin import SummaryPdfInline
-from rfp import services
+from rfp import rules, services
 from rfp.enums import AssignmentStatus
 from rfp.exceptions import DomainError
+from rfp.forms import RoundForm
 from rfp.models import (
     SECTOR_DETAIL_MODELS,
     Addendum,
@@ -42,7 +55,6 @@ from rfp.models import (
     Score,
     Sector,
 )
-from suppliers.models import Facility
 
 User = get_user_model()
 
@@ -61,20 +73,51 @@ def _excerpt(text: str, length: int = 80) -> str:
     return Truncator(text).chars(length)
 
 
-class ReadOnlyAdminMixin:
-    """Evidence: viewable, never added, changed or deleted from the panel."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Who is looking, for columns whose content depends on it (sealed prices): a ModelAdmin is shared by all requests.
+_viewing: ContextVar = ContextVar("panel_request", default=None)
 
 
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+def _rendered_for(request, view, *args):
+    """Run an admin view and render its response while `_viewing` names the request; nobody else sees it."""
+    token = _viewing.set(request)
+    try:
+        response = view(request, *args)
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()
+        return response
+    finally:
+        _viewing.reset(token)
+
+
+SEALED_FIELDS = ["unit_price_usd", "total_price_usd", "price_validity_days", "payment_terms", "incoterms", "notes"]
+
+
+def _sealed_until(proposal: Proposal) -> str:
+    rfp = proposal.rfp
+    return f"Sealed until {rfp.closes_at.astimezone(rfp.tz):%Y-%m-%d %H:%M:%S %Z} ({rfp.display_time_zone})"
+
+
+def _local(moment, rfp: Rfp) -> str:
+    return f"{moment.astimezone(rfp.tz):%Y-%m-%d %H:%M:%S %Z}"
+
+
+def _terms_visible(request, proposal: Proposal) -> bool:
+    return request is not None and rules.may_see_commercial_terms(request.user, proposal, now=timezone.now())
+
+
+def _sealed_notice(request, proposal: Proposal) -> str:
+    """What the panel shows instead of the prices, with the way to the audited opening when the lead may use it."""
+    if request is not None and rules.may_open_sealed_commercial_terms(request.user, proposal, now=timezone.now()):
+        url = reverse("review:commercial_terms", args=[proposal.reference])
+        return format_html(
+            '{} — <a href="{}">open them in the review workspace (recorded in the proposal\'s history)</a>',
+            _sealed_until(proposal),
+            url,
+        )
+    return _sealed_until(proposal)
+
+
+class ReadOnlyInline(ReadOnlyPanelMixin, admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
@@ -91,7 +134,7 @@ class CategoryInline(admin.TabularInline):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(AuditedModelAdmin):
     list_display = ["name", "code", "abbreviation", "position", "category_count"]
     search_fields = ["name", "code", "abbreviation"]
     ordering = ["position", "name"]
@@ -106,7 +149,7 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedModelAdmin):
     list_display = ["name", "code", "sector", "position"]
     list_filter = ["sector"]
     search_fields = ["name", "code", "sector__name"]
@@ -120,22 +163,30 @@ class AddendumInline(admin.StackedInline):
 
 
 class ClarificationInline(admin.StackedInline):
+    """A supplier's question, answered (and published) by the buyer; questions come only from the portal."""
+
     model = Clarification
     fields = [("supplier", "asked_by", "asked_at"), "question", "answer", ("answered_at", "is_published")]
-    readonly_fields = ["supplier", "asked_by", "asked_at"]
+    readonly_fields = ["supplier", "asked_by", "asked_at", "question"]
     extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("supplier", "asked_by")
 
 
 @admin.register(Rfp)
-class RfpAdmin(admin.ModelAdmin):
+class RfpAdmin(AuditedModelAdmin):
+    form = RoundForm
     list_display = [
         "reference",
         "title",
-        "opens_at",
-        "closes_at",
+        "opens_local",
+        "closes_local",
         "display_time_zone",
         "rolling_review",
         "reviewers_per_proposal",
@@ -149,7 +200,17 @@ class RfpAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at"]
     fieldsets = [
         (None, {"fields": ["reference", "title", "description", "sectors"]}),
-        ("Dates", {"fields": [("opens_at", "closes_at"), "display_time_zone", "created_at"]}),
+        (
+            "Dates",
+            {
+                "fields": [
+                    ("opens_at", "closes_at"),
+                    ("opens_at_occurrence", "closes_at_occurrence"),
+                    "display_time_zone",
+                    "created_at",
+                ]
+            },
+        ),
         ("Review", {"fields": ["rolling_review", "blind_review", ("reviewers_per_proposal", "review_due_days")]}),
     ]
     inlines = [AddendumInline, ClarificationInline]
@@ -162,6 +223,14 @@ class RfpAdmin(admin.ModelAdmin):
             .prefetch_related("sectors")
         )
 
+    @admin.display(description="opens (round's zone)", ordering="opens_at")
+    def opens_local(self, obj: Rfp) -> str:
+        return _local(obj.opens_at, obj)
+
+    @admin.display(description="closes (round's zone)", ordering="closes_at")
+    def closes_local(self, obj: Rfp) -> str:
+        return _local(obj.closes_at, obj)
+
     @admin.display(description="sectors")
     def sector_list(self, obj: Rfp) -> str:
         return ", ".join(sector.abbreviation for sector in obj.sectors.all())
@@ -172,7 +241,7 @@ class RfpAdmin(admin.ModelAdmin):
 
 
 @admin.register(Addendum)
-class AddendumAdmin(admin.ModelAdmin):
+class AddendumAdmin(AuditedModelAdmin):
     list_display = ["__str__", "rfp_reference", "number", "published_at", "acknowledgement_count"]
     list_filter = ["rfp", "published_at"]
     search_fields = ["title", "body", "rfp__reference"]
@@ -193,7 +262,7 @@ class AddendumAdmin(admin.ModelAdmin):
 
 
 @admin.register(AddendumAcknowledgement)
-class AddendumAcknowledgementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AddendumAcknowledgementAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     """A supplier's own acknowledgement: a record the panel shows, never writes."""
 
     list_display = ["supplier", "addendum", "rfp_reference", "acknowledged_by", "acknowledged_at"]
@@ -215,15 +284,22 @@ class AddendumAcknowledgementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Clarification)
-class ClarificationAdmin(admin.ModelAdmin):
+class ClarificationAdmin(AuditedModelAdmin):
+    """Suppliers ask in the portal; the buyer answers and publishes here."""
+
     list_display = ["question_excerpt", "rfp_reference", "supplier", "asked_at", "answered_at", "is_published"]
     list_filter = ["is_published", "rfp", "asked_at"]
     search_fields = ["question", "answer", "supplier__legal_name", "asked_by__email", "rfp__reference"]
     list_select_related = ["rfp", "supplier"]
     date_hierarchy = "asked_at"
     fields = ["rfp", ("supplier", "asked_by", "asked_at"), "question", "answer", ("answered_at", "is_published")]
-    readonly_fields = ["supplier", "asked_by", "asked_at"]
-    autocomplete_fields = ["rfp"]
+    readonly_fields = ["rfp", "supplier", "asked_by", "asked_at", "question"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.display(description="question", ordering="question")
     def question_excerpt(self, obj: Clarification) -> str:
@@ -246,13 +322,15 @@ class ProposalChildInlineMixin:
         return super().get_queryset(request).select_related("proposal", *self.related)
 
 
-class SectorDetailsInline(ProposalChildInlineMixin, admin.StackedInline):
-    """One typed answer set per proposal; ProposalAdmin shows only the one of the proposal's sector."""
+class SectorDetailsInline(ProposalChildInlineMixin, ReadOnlyPanelMixin, admin.StackedInline):
+    """One typed answer set per proposal, the supplier's: ProposalAdmin shows only the one of the proposal's sector."""
 
-    extra = 1
-    max_num = 1
-    min_num = 0
+    extra = 0
+    max_num = 0
     can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields if field.name not in ("id", "proposal")]
 
 
 class DatacenterDetailsInline(SectorDetailsInline):
@@ -267,12 +345,30 @@ class RoboticsDetailsInline(SectorDetailsInline):
     model = RoboticsDetails
 
 
-class CommercialTermsInline(ProposalChildInlineMixin, admin.StackedInline):
+class CommercialTermsInline(ProposalChildInlineMixin, ReadOnlyPanelMixin, admin.StackedInline):
+    """The supplier's prices, shown only under the sealing rule; before the close, until when they are sealed."""
+
     model = CommercialTerms
-    extra = 1
-    max_num = 1
+    extra = 0
+    max_num = 0
     can_delete = False
-    fields = [("unit_price_usd", "total_price_usd", "price_validity_days"), ("payment_terms", "incoterms"), "notes"]
+    related = ("proposal__rfp",)
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and _terms_visible(request, obj):
+            return [
+                ("unit_price_usd", "total_price_usd", "price_validity_days"),
+                ("payment_terms", "incoterms"),
+                "notes",
+            ]
+        return ["sealed"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*SEALED_FIELDS, "sealed"]
+
+    @admin.display(description="commercial terms")
+    def sealed(self, obj: CommercialTerms) -> str:
+        return _sealed_until(obj.proposal)
 
 
 class AttachmentInline(ProposalChildInlineMixin, ReadOnlyInline):
@@ -330,7 +426,7 @@ class ReviewAssignmentInline(ProposalChildInlineMixin, ReadOnlyInline):
     related = ("reviewer",)
 
 
-class DecisionInline(ProposalChildInlineMixin, ReadOnlyAdminMixin, admin.StackedInline):
+class DecisionInline(ProposalChildInlineMixin, ReadOnlyPanelMixin, admin.StackedInline):
     model = Decision
     fields = [("outcome", "decided_by", "decided_at"), "rationale"]
     readonly_fields = ["outcome", "decided_by", "decided_at", "rationale"]
@@ -341,7 +437,9 @@ class DecisionInline(ProposalChildInlineMixin, ReadOnlyAdminMixin, admin.Stacked
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
+    """The supplier's proposal, read-only; its status moves only through the services, by the actions."""
+
     list_display = [
         "reference",
         "title",
@@ -361,20 +459,6 @@ class ProposalAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     # PostgreSQL puts NULLs first in a descending sort: drafts (never submitted) go last here.
     ordering = [F("submitted_at").desc(nulls_last=True), "-created_at"]
-    readonly_fields = [
-        "reference",
-        "rfp",
-        "supplier",
-        "sector",
-        "status",
-        "version",
-        "submitted_at",
-        "queued_at",
-        "decided_at",
-        "withdrawn_at",
-        "created_at",
-        "updated_at",
-    ]
     fieldsets = [
         (None, {"fields": ["reference", ("rfp", "supplier", "sector"), ("status", "version"), "title"]}),
         (
@@ -396,7 +480,6 @@ class ProposalAdmin(admin.ModelAdmin):
         ),
         ("Workforce", {"fields": [("electricians", "machinists", "technicians", "assemblers", "engineers")]}),
     ]
-    filter_horizontal = ["categories", "facilities"]
     inlines = [
         DatacenterDetailsInline,
         ElectronicsDetailsInline,
@@ -410,7 +493,7 @@ class ProposalAdmin(admin.ModelAdmin):
         DecisionInline,
         SummaryPdfInline,
     ]
-    actions = ["start_review", "withdraw"]
+    actions = ["start_review"]
 
     def get_queryset(self, request):
         return (
@@ -420,6 +503,9 @@ class ProposalAdmin(admin.ModelAdmin):
             .annotate(_open_assignments=Count("assignments", filter=~Q(assignments__status=AssignmentStatus.RELEASED)))
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        return [name for _, options in self.fieldsets for entry in options["fields"] for name in _names(entry)]
+
     @admin.display(description="RFP", ordering="rfp__reference")
     def rfp_reference(self, obj: Proposal) -> str:
         return obj.rfp.reference
@@ -427,19 +513,6 @@ class ProposalAdmin(admin.ModelAdmin):
     @admin.display(description="reviewers", ordering="_open_assignments")
     def open_assignments(self, obj: Proposal) -> int:
         return obj._open_assignments
-
-    # Proposals are made by suppliers through rfp.services (reference, typed details, audit); they are
-    # withdrawn, never deleted, so their submitted versions and audit trail stay whole.
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        # Belt and braces: whatever a subclass or a future edit does, `status` stays out of the form.
-        return readonly if "status" in readonly else [*readonly, "status"]
 
     def get_inline_instances(self, request, obj=None):
         own_model = SECTOR_DETAIL_MODELS.get(obj.sector.code) if obj is not None else None
@@ -450,97 +523,78 @@ class ProposalAdmin(admin.ModelAdmin):
             if inline.model not in detail_models or inline.model is own_model
         ]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        fields = form.base_fields
-        if "categories" in fields:
-            categories = Category.objects.select_related("sector")
-            fields["categories"].queryset = categories.filter(sector_id=obj.sector_id) if obj else categories
-        if "facilities" in fields:
-            facilities = Facility.objects.all()
-            fields["facilities"].queryset = facilities.filter(supplier_id=obj.supplier_id) if obj else facilities
-        return form
+    def has_review_permission(self, request) -> bool:
+        return rules.is_program_lead(request.user)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if not change:
-            return
-        changed = list(form.changed_data)
-        for formset in formsets:
-            if any(inline_form.has_changed() for inline_form in formset.forms):
-                changed.append(formset.prefix)
-        if changed:
-            audit_record(
-                action="proposal.edited_in_panel",
-                target=form.instance,
-                actor=request.user,
-                summary=f"{form.instance.reference} edited in the review panel",
-                data={"changed": sorted(changed)},
-            )
-
-    def _run_service(self, request, queryset, *, service, done: str, **arguments) -> None:
+    @admin.action(description="Start review", permissions=["review"])
+    def start_review(self, request, queryset):
         succeeded = 0
         for proposal in queryset.order_by("pk"):
             try:
-                service(proposal=proposal, actor=request.user, **arguments)
+                services.proposal_start_review(proposal=proposal, actor=request.user)
             except DomainError as error:
                 self.message_user(request, error.message, level=messages.ERROR)
             else:
                 succeeded += 1
         if succeeded:
             noun = "proposal" if succeeded == 1 else "proposals"
-            self.message_user(request, f"{done} {succeeded} {noun}.", level=messages.SUCCESS)
+            self.message_user(request, f"Started the review of {succeeded} {noun}.", level=messages.SUCCESS)
 
-    @admin.action(description="Start review", permissions=["change"])
-    def start_review(self, request, queryset):
-        self._run_service(request, queryset, service=services.proposal_start_review, done="Started the review of")
 
-    @admin.action(description="Withdraw", permissions=["change"])
-    def withdraw(self, request, queryset):
-        self._run_service(
-            request,
-            queryset,
-            service=services.proposal_withdraw,
-            done="Withdrew",
-            reason=f"Withdrawn in the review panel by {request.user.email}.",
-        )
+def _names(entry) -> tuple[str, ...]:
+    return entry if isinstance(entry, tuple) else (entry,)
 
 
 @admin.register(CommercialTerms)
-class CommercialTermsAdmin(admin.ModelAdmin):
-    """One row per proposal, made with it; edited here or in the proposal's page."""
+class CommercialTermsAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
+    """The supplier's prices, read-only; shown only under the sealing rule (rfp.rules.may_see_commercial_terms)."""
 
-    list_display = [
-        "proposal",
-        "supplier",
-        "unit_price_usd",
-        "total_price_usd",
-        "price_validity_days",
-        "payment_terms",
-        "incoterms",
-    ]
-    list_filter = ["proposal__sector", "proposal__rfp", "incoterms"]
+    list_display = ["proposal", "supplier", "rfp_reference", "terms"]
+    list_filter = ["proposal__sector", "proposal__rfp"]
     search_fields = [f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS]
-    list_select_related = ["proposal__supplier"]
-    readonly_fields = ["proposal"]
+    list_select_related = ["proposal__supplier", "proposal__rfp"]
 
     @admin.display(description="supplier", ordering="proposal__supplier__legal_name")
     def supplier(self, obj: CommercialTerms):
         return obj.proposal.supplier
 
-    def has_add_permission(self, request):
-        return False
+    @admin.display(description="RFP", ordering="proposal__rfp__reference")
+    def rfp_reference(self, obj: CommercialTerms) -> str:
+        return obj.proposal.rfp.reference
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_fields(self, request, obj=None):
+        if obj is not None and _terms_visible(request, obj.proposal):
+            return ["proposal", *SEALED_FIELDS]
+        return ["proposal", "sealed"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["proposal", *SEALED_FIELDS, "sealed"]
+
+    def changelist_view(self, request, extra_context=None):
+        return _rendered_for(request, super().changelist_view, extra_context)
+
+    @admin.display(description="commercial terms")
+    def terms(self, obj: CommercialTerms) -> str:
+        if _terms_visible(_viewing.get(), obj.proposal):
+            return (
+                f"unit {obj.unit_price_usd} USD, total {obj.total_price_usd} USD, valid {obj.price_validity_days} "
+                f"days, {obj.payment_terms}, {obj.incoterms}"
+            )
+        return _sealed_until(obj.proposal)
+
+    @admin.display(description="commercial terms")
+    def sealed(self, obj: CommercialTerms) -> str:
+        return _sealed_notice(_viewing.get(), obj.proposal)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return _rendered_for(request, super().changeform_view, object_id, form_url, extra_context)
 
 
-class SectorDetailsAdmin(admin.ModelAdmin):
-    """A proposal's typed answers: one row, made with the proposal; edited here or in the proposal's page."""
+class SectorDetailsAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
+    """A proposal's typed answers, the supplier's: one row, made with the proposal, read-only here."""
 
     search_fields = [f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS]
     list_select_related = ["proposal__supplier", "proposal__rfp"]
-    readonly_fields = ["proposal"]
 
     @admin.display(description="supplier", ordering="proposal__supplier__legal_name")
     def supplier(self, obj):
@@ -549,12 +603,6 @@ class SectorDetailsAdmin(admin.ModelAdmin):
     @admin.display(description="status", ordering="proposal__status")
     def proposal_status(self, obj) -> str:
         return obj.proposal.get_status_display()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DatacenterDetails)
@@ -603,7 +651,7 @@ class RoboticsDetailsAdmin(SectorDetailsAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     list_display = ["original_name", "proposal", "kind", "content_type", "size", "uploaded_by", "uploaded_at"]
     list_filter = ["kind", "content_type", "proposal__sector"]
     search_fields = ["original_name", "sha256", "uploaded_by__email"] + [
@@ -621,18 +669,29 @@ class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProposalVersion)
-class ProposalVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ProposalVersionAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     list_display = ["proposal", "number", "submitted_at", "submitted_by", "sha256"]
     list_filter = ["proposal__sector", "proposal__rfp", "submitted_at"]
     search_fields = ["sha256", "submitted_by__email"] + [f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS]
     list_select_related = ["proposal", "submitted_by"]
     date_hierarchy = "submitted_at"
-    fields = ["proposal", "number", "submitted_at", "submitted_by", "sha256", "snapshot"]
+    fields = ["proposal", "number", "submitted_at", "submitted_by", "sha256", "answers"]
     readonly_fields = fields
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return _rendered_for(request, super().changeform_view, object_id, form_url, extra_context)
+
+    @admin.display(description="snapshot")
+    def answers(self, obj: ProposalVersion):
+        """What was submitted, with the commercial terms only under the sealing rule."""
+        snapshot = dict(obj.snapshot or {})
+        if "commercial_terms" in snapshot and not _terms_visible(_viewing.get(), obj.proposal):
+            snapshot["commercial_terms"] = _sealed_until(obj.proposal)
+        return format_html('<pre style="white-space: pre-wrap;">{}</pre>', json.dumps(snapshot, indent=2, default=str))
 
 
 @admin.register(ProposalCheck)
-class ProposalCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ProposalCheckAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     """Made by the worker (rfp.services.proposal_run_checks) after each submit; evidence, never edited."""
 
     list_display = ["proposal", "version", "label", "outcome", "detail_excerpt", "created_at"]
@@ -649,7 +708,7 @@ class ProposalCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(InformationRequest)
-class InformationRequestAdmin(admin.ModelAdmin):
+class InformationRequestAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     """Requests are made with rfp.services.proposal_request_information, answered by the supplier's resubmit."""
 
     list_display = ["proposal", "question_excerpt", "requested_by", "requested_at", "answered", "responded_at"]
@@ -660,7 +719,15 @@ class InformationRequestAdmin(admin.ModelAdmin):
     list_select_related = ["proposal", "requested_by"]
     date_hierarchy = "requested_at"
     fields = ["proposal", "question", ("requested_by", "requested_at"), "response", ("responded_by", "responded_at")]
-    readonly_fields = ["proposal", "requested_by", "requested_at", "response", "responded_by", "responded_at"]
+    readonly_fields = [
+        "proposal",
+        "question",
+        "requested_by",
+        "requested_at",
+        "response",
+        "responded_by",
+        "responded_at",
+    ]
 
     @admin.display(description="question", ordering="question")
     def question_excerpt(self, obj: InformationRequest) -> str:
@@ -670,15 +737,12 @@ class InformationRequestAdmin(admin.ModelAdmin):
     def answered(self, obj: InformationRequest) -> bool:
         return obj.responded_at is not None
 
-    def has_add_permission(self, request):
-        return False
-
 
 # --- Reviewers, rubrics, reviews -------------------------------------------------------------------------------
 
 
 @admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(admin.ModelAdmin):
+class ReviewerProfileAdmin(AuditedModelAdmin):
     list_display = ["user", "user_email", "sector_list", "max_open_assignments", "open_assignments", "is_active"]
     list_filter = ["is_active", "sectors"]
     search_fields = ["user__email", "user__full_name"]
@@ -706,7 +770,7 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewerConflict)
-class ReviewerConflictAdmin(admin.ModelAdmin):
+class ReviewerConflictAdmin(AuditedModelAdmin):
     list_display = ["reviewer", "supplier", "reason_excerpt", "declared_at"]
     search_fields = [
         "reviewer__email",
@@ -733,7 +797,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Rubric)
-class RubricAdmin(admin.ModelAdmin):
+class RubricAdmin(AuditedModelAdmin):
     list_display = ["name", "sector", "rfp", "criterion_count", "total_weight"]
     list_filter = ["sector", "rfp"]
     search_fields = ["name", "rfp__reference"]
@@ -753,14 +817,14 @@ class RubricAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(AuditedModelAdmin):
     list_display = ["name", "code", "rubric", "weight", "max_score", "position"]
     list_filter = ["rubric__sector", "rubric"]
     search_fields = ["name", "code", "rubric__name"]
     list_select_related = ["rubric"]
 
 
-class ReviewInline(ReadOnlyAdminMixin, admin.StackedInline):
+class ReviewInline(ReadOnlyPanelMixin, admin.StackedInline):
     model = Review
     fields = [("recommendation", "weighted_score", "submitted_at"), "rubric", "comments"]
     readonly_fields = ["recommendation", "weighted_score", "submitted_at", "rubric", "comments"]
@@ -774,7 +838,7 @@ class ReviewInline(ReadOnlyAdminMixin, admin.StackedInline):
 
 
 @admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(admin.ModelAdmin):
+class ReviewAssignmentAdmin(AuditedModelAdmin):
     list_display = [
         "proposal",
         "supplier",
@@ -822,8 +886,8 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "due_at" in form.changed_data:
+        record_save(instance=obj, actor=request.user, created=not change, changed=list(form.changed_data))
+        if "due_at" in form.changed_data:  # also in the proposal's own history, where program leads read it
             audit_record(
                 action="review.due_date_changed",
                 target=obj.proposal,
@@ -848,7 +912,7 @@ class ScoreInline(ReadOnlyInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     list_display = [
         "proposal_reference",
         "supplier",
@@ -889,7 +953,7 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Score)
-class ScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ScoreAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     list_display = ["proposal_reference", "reviewer", "criterion_name", "value", "out_of"]
     list_filter = ["criterion__rubric__sector", "criterion__rubric"]
     search_fields = ["criterion__name", "comment", "review__assignment__reviewer__email"] + [
@@ -924,7 +988,7 @@ class ScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     """Decisions are made with rfp.services.proposal_decide; the record is read-only."""
 
     list_display = ["proposal", "supplier", "outcome", "decided_by", "decided_at"]

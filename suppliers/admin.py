@@ -1,9 +1,14 @@
-"""Suppliers in the review panel: the company, its people, its US sites, its certificates, and the screening lists."""
+"""Suppliers in the review panel: the company, its people, its US sites, its certificates, and the screening lists.
+
+All of it is read-only here: a supplier's data is the supplier's (changed in the portal or the API, by its owners and
+editors), and a screening list changes only by loading a file.
+"""
 
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 
+from audit.admin import ReadOnlyPanelMixin
 from suppliers.models import (
     Certification,
     Facility,
@@ -20,7 +25,7 @@ def _document_name(certification: Certification) -> str:
     return certification.document.name.rsplit("/", 1)[-1] if certification.document else "—"
 
 
-class SupplierMemberInline(admin.TabularInline):
+class SupplierMemberInline(ReadOnlyPanelMixin, admin.TabularInline):
     model = SupplierMember
     fields = ["user", "role", "joined_at"]
     readonly_fields = ["joined_at"]
@@ -31,7 +36,7 @@ class SupplierMemberInline(admin.TabularInline):
         return super().get_queryset(request).select_related("user")
 
 
-class FacilityInline(admin.StackedInline):
+class FacilityInline(ReadOnlyPanelMixin, admin.StackedInline):
     model = Facility
     extra = 0
     show_change_link = True
@@ -42,7 +47,7 @@ class FacilityInline(admin.StackedInline):
     ]
 
 
-class CertificationInline(admin.TabularInline):
+class CertificationInline(ReadOnlyPanelMixin, admin.TabularInline):
     model = Certification
     fields = ["kind", "name", "number", "issued_by", "facility", "expires_on", "document_name"]
     readonly_fields = ["document_name"]
@@ -68,7 +73,7 @@ class CertificationInline(admin.TabularInline):
 
 
 @admin.register(Supplier)
-class SupplierAdmin(admin.ModelAdmin):
+class SupplierAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     list_display = [
         "legal_name",
         "dba",
@@ -130,7 +135,7 @@ class SupplierAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupplierMember)
-class SupplierMemberAdmin(admin.ModelAdmin):
+class SupplierMemberAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     list_display = ["user", "user_email", "supplier", "role", "joined_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__full_name", "supplier__legal_name", "supplier__ein", "supplier__uei"]
@@ -145,7 +150,7 @@ class SupplierMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Facility)
-class FacilityAdmin(admin.ModelAdmin):
+class FacilityAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "supplier",
@@ -182,7 +187,7 @@ class FacilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     list_display = ["__str__", "supplier", "facility", "number", "issued_by", "expires_on", "expired"]
     list_filter = ["kind", "expires_on"]
     search_fields = [
@@ -226,31 +231,30 @@ class CertificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    """Invitations are sent and accepted in the portal; the panel shows them and can revoke one by editing."""
+class InvitationAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
+    """Invitations are sent, accepted and revoked in the portal by the supplier's owners; the panel shows them."""
 
     list_display = ["email", "supplier", "role", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter), ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "supplier__legal_name", "invited_by__email"]
     list_select_related = ["supplier", "invited_by"]
-    readonly_fields = ["supplier", "email", "role", "token", "invited_by", "created_at", "accepted_at", "accepted_by"]
-    exclude: list[str] = []
+    # Not `token`: the invitation link lets whoever holds it join the supplier's team.
+    fields = [
+        "supplier",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
+    readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
 
-
-class ReadOnlyScreeningAdmin(admin.ModelAdmin):
+class ReadOnlyScreeningAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     """A screening list changes only by loading a file (`manage.py load_screening_list`), never in the panel."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ScreeningList)

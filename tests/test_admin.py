@@ -284,9 +284,8 @@ def test_proposal_change_page_shows_status_but_cannot_edit_it(lead_client):
     assert 'name="robotics_details-TOTAL_FORMS"' not in html
 
 
-def test_proposal_change_form_ignores_a_posted_status(lead_client):
-    proposal = _submitted()
-    response = lead_client.get(_url(Proposal, "change", proposal.pk))
+def _change_form_data(response) -> dict:
+    """What the browser would post back from a change page: every bound field of the form and its inlines."""
     forms = [response.context["adminform"].form]
     for inline in response.context["inline_admin_formsets"]:
         forms += [inline.formset.management_form, *inline.formset.forms]
@@ -296,16 +295,21 @@ def test_proposal_change_form_ignores_a_posted_status(lead_client):
             value = bound.value()
             if value is not None:
                 data[bound.html_name] = [str(item) for item in value] if isinstance(value, list) else value
-    data["status"] = ProposalStatus.SHORTLISTED
-    data["title"] = "US supply offer, revised"
+    return data
+
+
+def test_proposal_change_form_refuses_a_post_and_changes_nothing(lead_client):
+    proposal = _submitted()
+    before = Proposal.objects.values().get(pk=proposal.pk)
+    events = AuditEvent.objects.count()
+    data = _change_form_data(lead_client.get(_url(Proposal, "change", proposal.pk)))
+    data.update(status=ProposalStatus.SHORTLISTED, title="US supply offer, revised")
 
     response = lead_client.post(_url(Proposal, "change", proposal.pk), data)
-    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
 
-    proposal.refresh_from_db()
-    assert proposal.title == "US supply offer, revised"
-    assert proposal.status == ProposalStatus.SUBMITTED
-    assert AuditEvent.objects.filter(action="proposal.edited_in_panel", object_id=str(proposal.pk)).exists()
+    assert response.status_code == 403
+    assert Proposal.objects.values().get(pk=proposal.pk) == before
+    assert AuditEvent.objects.count() == events
 
 
 # (e) -----------------------------------------------------------------------------------------------------------
@@ -361,23 +365,15 @@ def test_start_review_reports_each_proposal(lead_client):
     assert (submitted.status, draft.status) == (ProposalStatus.IN_REVIEW, ProposalStatus.DRAFT)
 
 
-def test_withdraw_action(lead, lead_client):
-    first, second = _submitted(), _submitted(sector_code="robotics")
+def test_the_panel_does_not_withdraw_a_suppliers_proposal(lead_client):
+    """Withdrawing is the supplier's decision (rfp.rules.may_withdraw_proposal), not an action of the panel."""
+    proposal = _submitted()
 
-    response = _act(lead_client, "withdraw", first, second)
+    _act(lead_client, "withdraw", proposal)
 
-    assert _messages(response) == [(messages.SUCCESS, "Withdrew 2 proposals.")]
-    for proposal in (first, second):
-        proposal.refresh_from_db()
-        assert proposal.status == ProposalStatus.WITHDRAWN
-        assert proposal.withdrawn_at is not None
-        assert AuditEvent.objects.get(action="proposal.withdrawn", object_id=str(proposal.pk)).actor == lead
-
-    lead_client.get(response.url)  # the changelist shows, and so consumes, the messages of the first action
-    response = _act(lead_client, "withdraw", first)
-    assert _messages(response) == [
-        (messages.ERROR, f"You cannot withdraw proposal {first.reference}: it is withdrawn.")
-    ]
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.SUBMITTED
+    assert not AuditEvent.objects.filter(action="proposal.withdrawn").exists()
 
 
 def test_proposal_cannot_be_added_or_deleted_in_the_panel(lead_client):
@@ -386,7 +382,7 @@ def test_proposal_cannot_be_added_or_deleted_in_the_panel(lead_client):
     assert lead_client.get(_url(Proposal, "delete", proposal.pk)).status_code == 403
     response = lead_client.get(reverse(PROPOSAL_CHANGELIST))
     actions = dict(response.context["action_form"].fields["action"].choices)
-    assert set(actions) == {"", "start_review", "withdraw"}
+    assert set(actions) == {"", "start_review"}
 
 
 # Automated checks and screening lists ----------------------------------------------------------------------------
