@@ -6,22 +6,21 @@ The same content, audit event and file names as the panel's downloads (exports.v
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.settings import api_settings
 
-from api.permissions import IsProgramLead
-from api.views.base import DOWNLOAD_RENDERERS, ApiView
 from exports import responses
 from exports.csv import proposals_csv, reviews_csv
 from exports.ocds import ocds_release_package
 from exports.selectors import commercial_terms_exported, rfp_for_export
 from exports.services import rfp_export_record
+from operations.rest import DOWNLOAD_RENDERERS, ApiView
 
 TAGS = ("exports",)
 
 
 class _ExportApi(ApiView):
+    """Program leads only: `rfp_for_export` answers anyone else with a 404, as the panel's downloads do."""
+
     tags = TAGS
-    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsProgramLead]
     renderer_classes = DOWNLOAD_RENDERERS  # a download answers any Accept header; errors stay JSON
 
 

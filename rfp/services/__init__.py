@@ -9,9 +9,7 @@ from rfp.services.assignment import (
     assignment_release_for_conflict,
     proposal_assign_now,
     proposal_assign_reviewers,
-    proposal_unassigned_notice_send,
     proposals_assign_waiting,
-    review_assignment_email_send,
 )
 from rfp.services.attachments import (
     attachment_add,
@@ -21,9 +19,9 @@ from rfp.services.attachments import (
 )
 from rfp.services.checks import CHECKS_TASK, proposal_run_checks
 from rfp.services.communications import addendum_acknowledge, clarification_ask
-from rfp.services.notices import INFORMATION_REQUEST_NOTICE_TASK, information_request_notice_send
 from rfp.services.proposals import (
     EDITABLE_STATUSES,
+    INFORMATION_REQUEST_NOTICE_TASK,
     QUEUE_TASK,
     TRANSITIONS,
     proposal_create,
@@ -40,7 +38,6 @@ from rfp.services.proposals import (
 )
 from rfp.services.receipts import (
     RECEIPT_TASK,
-    proposal_receipt_send,
     proposal_resubmit_with_receipt,
     proposal_submit_with_receipt,
 )
@@ -50,7 +47,6 @@ from rfp.services.reviews import (
     assignment_declare_no_conflict,
     commercial_terms_open,
     proposal_decide_many,
-    proposal_decision_notice_send,
     review_save,
     review_weighted_score,
 )
@@ -78,14 +74,11 @@ __all__ = [
     "attachment_delete_refusal",
     "clarification_ask",
     "commercial_terms_open",
-    "information_request_notice_send",
     "proposal_assign_now",
     "proposal_assign_reviewers",
     "proposal_create",
     "proposal_decide",
     "proposal_decide_many",
-    "proposal_decision_notice_send",
-    "proposal_receipt_send",
     "proposal_record_queue_entry",
     "proposal_request_information",
     "proposal_resubmit",
@@ -95,11 +88,9 @@ __all__ = [
     "proposal_start_review",
     "proposal_submit",
     "proposal_submit_with_receipt",
-    "proposal_unassigned_notice_send",
     "proposal_update",
     "proposal_withdraw",
     "proposals_assign_waiting",
-    "review_assignment_email_send",
     "review_save",
     "review_weighted_score",
     "rfp_ensure_open",

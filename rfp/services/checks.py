@@ -24,6 +24,7 @@ from rfp.enums import CheckOutcome
 from rfp.models import Proposal, ProposalCheck
 from rfp.selectors import proposal_missing_answers
 from rfp.services.assignment import ASSIGN_TASK
+from rfp.services.summaries import summary_pdfs_enqueue
 from suppliers.enums import ScreeningOutcome, UsState
 from suppliers.models import Certification, Supplier
 from suppliers.naics import naics_title
@@ -340,8 +341,6 @@ def proposal_run_checks(*, proposal_id: int, version: int) -> list[ProposalCheck
         },
     )
     _enqueue_assignment(proposal, version=version)
-    from documents.services import summary_pdfs_enqueue
-
     summary_pdfs_enqueue(proposal=proposal, reason="checked")
     return checks
 

@@ -10,12 +10,13 @@ from django.utils import timezone
 from accounts.factories import ReviewerUserFactory, UserFactory
 from audit.models import AuditEvent
 from documents.models import Audience
-from documents.services import RENDER_TASK, summary_pdf_render
+from documents.services import summary_pdf_render
 from jobs.models import Job
 from rfp import services
 from rfp.enums import AssignmentStatus, ConflictDeclaration
 from rfp.factories import draft_proposal
 from rfp.models import ReviewAssignment
+from rfp.services.summaries import SUMMARY_RENDER_TASK as RENDER_TASK
 from suppliers.enums import MemberRole
 from suppliers.factories import SupplierMemberFactory
 from tests.documents.conftest import PAYMENT_TERMS, pdf_text

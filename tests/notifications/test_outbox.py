@@ -31,7 +31,8 @@ from notifications.services import (
 from rfp.exceptions import DomainError
 from suppliers import services as supplier_services
 from suppliers.factories import SupplierMemberFactory
-from tests.support.outbox import deliver_outbox
+from suppliers.services import INVITATION_EMAIL_TASK
+from tests.support.outbox import deliver_outbox, run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +250,8 @@ def test_an_invitation_goes_through_the_outbox():
     invitation = supplier_services.invitation_send(
         supplier=member.supplier, actor=member.user, email="new.hire@lonestar.example", role="editor"
     )
+    assert not OutboundEmail.objects.exists(), "the email is made by the job the invitation enqueued"
+    run_jobs(INVITATION_EMAIL_TASK)
 
     email = OutboundEmail.objects.get(kind=EmailKind.INVITATION)
     assert email.dedupe_key == f"invitation:{invitation.pk}"

@@ -252,7 +252,7 @@ PANEL_MODELS: dict[str, str] = {
     "rfp.review": "odhdhd",
     "rfp.score": "odhdhd",
     "rfp.decision": "odhdhd",
-    "api.apitoken": "dddddd",
+    "tokens.apitoken": "dddddd",
     "notifications.outboundemail": "ddhddd",
     "notifications.reportsettings": "dddddd",
     "notifications.reviewerdigest": "ddhddd",

@@ -1,4 +1,5 @@
-"""The proposal's step forms: they validate what the supplier typed; saving goes through rfp.services.proposal_update.
+"""The proposal's forms, shared by the portal and the API: they validate what the supplier typed; saving goes through
+rfp.services (proposal_update, attachment_add, ...).
 
 Ranges come from the model fields' validators, so the form, the help text and the browser's min/max agree with
 what the model enforces; each range error names the allowed range and the unit.
@@ -8,13 +9,17 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 
+from rfp.enums import AttachmentKind
 from rfp.models import CommercialTerms, DatacenterDetails, ElectronicsDetails, Proposal, RoboticsDetails
 from rfp.selectors import PROPOSAL_CAPACITY_FIELDS
 from suppliers.models import WORKFORCE_TRADES
+from suppliers.uploads import ALLOWED_DESCRIPTION, ALLOWED_TYPES
 from suppliers.validators import validate_country_code
 
 _UNIT = re.compile(r"\s*\(([^)]+)\)\s*$")
@@ -360,3 +365,28 @@ class WithdrawForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# What the browser's file picker offers; the server still checks every file by its content.
+ACCEPT = ",".join(extension for _mime, extensions in ALLOWED_TYPES.values() for extension in extensions)
+
+
+class AttachmentUploadForm(forms.Form):
+    """One file and what it is; the checks of the file itself live in rfp.services.attachment_add."""
+
+    # Empty files pass here so the service can refuse them with the file's name.
+    file = forms.FileField(
+        label="File", allow_empty_file=True, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
+    )
+    kind = forms.ChoiceField(label="What the file is", choices=AttachmentKind.choices, initial=AttachmentKind.TECHNICAL)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "attachment-%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["file"].error_messages["required"] = "Choose a file to upload (PDF, XLSX, DOCX, PNG or JPEG)."
+        self.fields["file"].help_text = (
+            f"{ALLOWED_DESCRIPTION}, at most {filesizeformat(settings.UPLOAD_MAX_BYTES)} each. A proposal holds up to "
+            f"{settings.PROPOSAL_ATTACHMENT_MAX_FILES} files and "
+            f"{filesizeformat(settings.PROPOSAL_ATTACHMENT_QUOTA_BYTES)} in all."
+        )
