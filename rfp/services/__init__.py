@@ -1,9 +1,16 @@
 """Writes of the rfp app, one module per area; import them from here: `from rfp import services`."""
 
-from rfp.services.assignment import (
+from rfp.job_names import (
     ASSIGN_TASK,
     ASSIGNMENT_EMAIL_TASK,
+    CHECKS_TASK,
+    DECISION_NOTICE_TASK,
+    INFORMATION_REQUEST_NOTICE_TASK,
+    QUEUE_TASK,
+    RECEIPT_TASK,
     UNASSIGNED_NOTICE_TASK,
+)
+from rfp.services.assignment import (
     AssignmentResult,
     ConflictRelease,
     assignment_release_for_conflict,
@@ -17,12 +24,10 @@ from rfp.services.attachments import (
     attachment_delete,
     attachment_delete_refusal,
 )
-from rfp.services.checks import CHECKS_TASK, proposal_run_checks
+from rfp.services.checks import proposal_run_checks
 from rfp.services.communications import addendum_acknowledge, clarification_ask
 from rfp.services.proposals import (
     EDITABLE_STATUSES,
-    INFORMATION_REQUEST_NOTICE_TASK,
-    QUEUE_TASK,
     TRANSITIONS,
     proposal_create,
     proposal_decide,
@@ -37,12 +42,10 @@ from rfp.services.proposals import (
     rfp_ensure_open,
 )
 from rfp.services.receipts import (
-    RECEIPT_TASK,
     proposal_resubmit_with_receipt,
     proposal_submit_with_receipt,
 )
 from rfp.services.reviews import (
-    DECISION_NOTICE_TASK,
     BulkDecision,
     assignment_declare_no_conflict,
     commercial_terms_open,

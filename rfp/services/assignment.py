@@ -24,6 +24,7 @@ from audit.services import audit_record
 from jobs.services import job_enqueue
 from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
 from rfp.exceptions import DomainError, TransitionNotAllowed
+from rfp.job_names import ASSIGNMENT_EMAIL_TASK, UNASSIGNED_NOTICE_TASK
 from rfp.models import Proposal, ReviewAssignment, ReviewerConflict, ReviewerProfile
 from rfp.selectors import (
     ASSIGNABLE_STATUSES,
@@ -35,11 +36,6 @@ from rfp.selectors import (
 from rfp.services.proposals import proposal_start_review
 
 logger = logging.getLogger(__name__)
-
-ASSIGN_TASK = "rfp.proposal_assign_reviewers"
-# "send_" names are routed to the "mail" queue (CELERY_TASK_ROUTES).
-ASSIGNMENT_EMAIL_TASK = "rfp.send_review_assignment_email"
-UNASSIGNED_NOTICE_TASK = "rfp.send_unassigned_notice"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from audit.services import audit_record
 from jobs.services import job_enqueue
 from rfp.enums import DecisionOutcome, ProposalStatus
 from rfp.exceptions import DeadlinePassed, DomainError, ProposalIncomplete, TransitionNotAllowed
+from rfp.job_names import CHECKS_TASK, INFORMATION_REQUEST_NOTICE_TASK, QUEUE_TASK
 from rfp.models import (
     SECTOR_DETAIL_MODELS,
     Category,
@@ -34,9 +35,6 @@ from rfp.states import EDITABLE_STATUSES, TRANSITIONS, Transition
 from suppliers.models import WORKFORCE_TRADES, Facility, Supplier
 
 S = ProposalStatus
-QUEUE_TASK = "rfp.proposal_enter_review_queue"
-# Run by notifications.notices (registered in notifications.tasks); "send_" names go to the "mail" queue.
-INFORMATION_REQUEST_NOTICE_TASK = "rfp.send_information_request_notice"
 
 
 def _locked(proposal: Proposal) -> Proposal:
@@ -432,7 +430,6 @@ def proposal_record_queue_entry(*, proposal_id: int, version: int) -> bool:
         summary=f"{proposal.reference} v{version} entered the review queue",
         data={"version": version},
     )
-    from rfp.services.checks import CHECKS_TASK
 
     # The automated checks of this version run next, published once this transaction commits.
     job_enqueue(

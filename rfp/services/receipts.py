@@ -10,12 +10,10 @@ from django.db import transaction
 
 from audit.services import audit_chain_deferred, audit_record
 from jobs.services import job_enqueue
+from rfp.job_names import RECEIPT_TASK
 from rfp.models import Proposal, ProposalVersion
 from rfp.selectors import proposal_receipt_recipients
 from rfp.services.proposals import proposal_resubmit, proposal_submit
-
-# "send_" names are routed to the "mail" queue (CELERY_TASK_ROUTES).
-RECEIPT_TASK = "rfp.send_proposal_receipt"
 
 
 def _issue_receipt(version: ProposalVersion, *, actor) -> None:

@@ -17,13 +17,11 @@ from audit.services import audit_record
 from jobs.services import job_enqueue
 from rfp.enums import AssignmentStatus, ConflictDeclaration, Recommendation
 from rfp.exceptions import DomainError, TransitionNotAllowed
+from rfp.job_names import DECISION_NOTICE_TASK
 from rfp.models import Decision, Proposal, Review, ReviewAssignment, ReviewerConflict, Score
 from rfp.selectors import commercial_terms_visible_to, rubric_for_proposal
 from rfp.services.proposals import proposal_decide
 from rfp.services.summaries import summary_pdfs_enqueue
-
-# "send_" names are routed to the "mail" queue (CELERY_TASK_ROUTES).
-DECISION_NOTICE_TASK = "rfp.send_decision_notice"
 
 
 def _locked_assignment(assignment: ReviewAssignment) -> ReviewAssignment:

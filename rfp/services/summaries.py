@@ -5,10 +5,9 @@ only when no copy reflects the current state yet, so a redelivered job or two ev
 """
 
 from jobs.services import job_enqueue
+from rfp.job_names import SUMMARY_RENDER_TASK
 from rfp.models import Proposal
 
-# "render_" names are routed to the "pdf" queue (CELERY_TASK_ROUTES).
-SUMMARY_RENDER_TASK = "documents.render_summary"
 # The copies re-rendered when the review changes (values of documents.models.Audience); the supplier's copy changes
 # only with a new version.
 BUYER_AUDIENCES = ("reviewer", "program_lead")

@@ -13,8 +13,8 @@ from jobs.services import job_run
 from rfp import services
 from rfp.enums import DecisionOutcome
 from rfp.factories import draft_proposal
+from rfp.job_names import SUMMARY_RENDER_TASK as RENDER_TASK
 from rfp.selectors import rubric_for_proposal
-from rfp.services.summaries import SUMMARY_RENDER_TASK as RENDER_TASK
 from rfp.services.summaries import summary_pdfs_enqueue
 
 pytestmark = pytest.mark.django_db

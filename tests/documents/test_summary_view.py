@@ -15,8 +15,8 @@ from jobs.models import Job
 from rfp import services
 from rfp.enums import AssignmentStatus, ConflictDeclaration
 from rfp.factories import draft_proposal
+from rfp.job_names import SUMMARY_RENDER_TASK as RENDER_TASK
 from rfp.models import ReviewAssignment
-from rfp.services.summaries import SUMMARY_RENDER_TASK as RENDER_TASK
 from suppliers.enums import MemberRole
 from suppliers.factories import SupplierMemberFactory
 from tests.documents.conftest import PAYMENT_TERMS, pdf_text

@@ -6,8 +6,8 @@ from accounts.factories import UserFactory
 from documents.models import Audience, SummaryPdf
 from jobs.models import Job
 from rfp.factories import draft_proposal
+from rfp.job_names import SUMMARY_RENDER_TASK as RENDER_TASK
 from rfp.services import CHECKS_TASK, proposal_submit
-from rfp.services.summaries import SUMMARY_RENDER_TASK as RENDER_TASK
 from tests.documents.conftest import stored_text
 from tests.support.processes import celery_app_publishing_to, celery_worker, wait_until, worker_log
 

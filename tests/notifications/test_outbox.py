@@ -334,3 +334,17 @@ def test_only_the_outbox_sends_mail():
             if any(module.startswith("django.core.mail") for module in modules):
                 senders.append(relative)
     assert senders == []
+
+
+def test_an_invitation_revoked_before_its_email_left_sends_nothing():
+    member = SupplierMemberFactory(user=UserFactory(email="owner@lonestar.example"))
+    invitation = supplier_services.invitation_send(
+        supplier=member.supplier, actor=member.user, email="wrong.person@lonestar.example", role="editor"
+    )
+    supplier_services.invitation_revoke(invitation=invitation, actor=member.user)
+
+    run_jobs(INVITATION_EMAIL_TASK)
+    deliver_outbox()
+
+    assert not OutboundEmail.objects.filter(kind=EmailKind.INVITATION).exists()
+    assert mail.outbox == []

@@ -19,7 +19,7 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_token_made_before_the_move_still_authenticates_after_it():
     user = UserFactory()
     issued = services.api_token_create(user=user, name="ERP export", scope="read", lifetime_days=30)
