@@ -4,8 +4,8 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from api.selectors import api_token_for_plaintext
-from api.services import api_token_mark_used
+from tokens.selectors import api_token_for_plaintext
+from tokens.services import api_token_mark_used
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):

@@ -2,7 +2,7 @@
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from api.models import ApiToken
+from tokens.models import ApiToken
 
 
 class TokenScope(BasePermission):

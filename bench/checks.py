@@ -62,7 +62,7 @@ def api_queue_path() -> str | None:
 def lead_api_token() -> str:
     """A fresh read token of the bench's program lead, through the API's own service."""
     from accounts.models import User
-    from api.services import api_token_create
+    from tokens.services import api_token_create
 
     lead = User.objects.get(email=LEAD_EMAIL)
     return api_token_create(user=lead, name="make bench", scope="read", lifetime_days=7).plaintext

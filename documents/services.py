@@ -2,9 +2,9 @@
 
 Each render is kept as a SummaryPdf with its SHA-256, in the private storage (only through the storage API: it may
 be S3). Work that changes what a summary shows (a submit or resubmit, the stored checks, a submitted review, a
-decision) enqueues a render of the buyer's copies with `summary_pdfs_enqueue`; the job renders only when no copy
-reflects the current state yet (`summary_pdf_ensure`), so a redelivered job or two events close together render
-once. The supplier's copy is rendered on demand (the receipt job attaches it; the download view asks for it).
+decision) enqueues a render of the buyer's copies by job name (`rfp.services.summaries`); the job renders only when
+no copy reflects the current state yet (`summary_pdf_ensure`), so a redelivered job or two events close together
+render once. The supplier's copy is rendered on demand (the receipt job attaches it; the download view asks for it).
 """
 
 import hashlib
@@ -18,15 +18,10 @@ from django.utils import timezone
 from audit.services import audit_record
 from documents.models import Audience, SummaryPdf
 from documents.selectors import summary_pdf_context, summary_pdf_latest, summary_pdf_state
-from jobs.services import job_enqueue
 from rfp.models import Proposal
+from rfp.services.summaries import summary_pdfs_enqueue
 
 logger = logging.getLogger(__name__)
-
-# "render_" names are routed to the "pdf" queue (CELERY_TASK_ROUTES).
-RENDER_TASK = "documents.render_summary"
-# The copies re-rendered when the review changes; the supplier's copy changes only with a new version.
-BUYER_AUDIENCES = (Audience.REVIEWER, Audience.PROGRAM_LEAD)
 
 
 def _proposal(proposal_id: int) -> Proposal:
@@ -99,34 +94,13 @@ def summary_pdf_ensure(*, proposal_id: int, audience: str, reason: str = "reques
 
 
 def summary_pdf_render_job(*, proposal_id: int, audience: str, reason: str, version: int | None = None) -> bool:
-    """Worker side of `summary_pdfs_enqueue`: render unless a copy of the current state exists; False when the
-    proposal is gone or a newer version superseded the one the job was for (that version's own job renders it)."""
+    """Worker side of `rfp.services.summaries.summary_pdfs_enqueue`: render unless a copy of the current state exists;
+    False when the proposal is gone or a newer version superseded the one the job was for (its own job renders it)."""
     proposal = Proposal.objects.filter(pk=proposal_id).only("id", "version").first()
     if proposal is None or proposal.version < 1 or (version is not None and proposal.version != version):
         return False
     summary_pdf_ensure(proposal_id=proposal_id, audience=audience, reason=reason)
     return True
-
-
-def summary_pdfs_enqueue(*, proposal: Proposal, reason: str, event: str = "", audiences=BUYER_AUDIENCES) -> list:
-    """Enqueue a render of each audience's copy in the caller's transaction; `event` names what changed (a review's
-    or decision's id) so the same event never enqueues twice."""
-    jobs = []
-    for audience in audiences:
-        key = f"{RENDER_TASK}:{proposal.pk}:v{proposal.version}:{audience}:{reason}{f':{event}' if event else ''}"
-        jobs.append(
-            job_enqueue(
-                task_name=RENDER_TASK,
-                arguments={
-                    "proposal_id": proposal.pk,
-                    "audience": str(audience),
-                    "reason": reason,
-                    "version": proposal.version,
-                },
-                dedupe_key=key[:200],
-            )
-        )
-    return jobs
 
 
 def summary_pdf_request(*, proposal: Proposal, audience: str) -> SummaryPdf | None:

@@ -6,22 +6,32 @@ The same content, audit event and file names as the panel's downloads (exports.v
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.permissions import BasePermission
 from rest_framework.settings import api_settings
 
-from api.permissions import IsProgramLead
-from api.views.base import DOWNLOAD_RENDERERS, ApiView
 from exports import responses
 from exports.csv import proposals_csv, reviews_csv
 from exports.ocds import ocds_release_package
 from exports.selectors import commercial_terms_exported, rfp_for_export
 from exports.services import rfp_export_record
+from operations.rest import DOWNLOAD_RENDERERS, ApiView
+from rfp import rules
 
 TAGS = ("exports",)
 
 
+class ProgramLeadsOnly(BasePermission):
+    """Anyone else gets a 404 for any method (ApiView turns the "not_found" code into one), never a 405 or a 403."""
+
+    code = "not_found"
+
+    def has_permission(self, request, view) -> bool:
+        return rules.is_program_lead(request.user)
+
+
 class _ExportApi(ApiView):
     tags = TAGS
-    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsProgramLead]
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, ProgramLeadsOnly]
     renderer_classes = DOWNLOAD_RENDERERS  # a download answers any Accept header; errors stay JSON
 
 

@@ -8,7 +8,7 @@ its error and the time of the next attempt (the delay doubles from EMAIL_RETRY_B
 EMAIL_RETRY_MAX_SECONDS); the periodic `emails_retry_due` enqueues the attempts that are due. After
 EMAIL_MAX_ATTEMPTS the email is failed, its last error shown in the panel, until someone `email_resend`s it.
 django-allauth's emails (email confirmation, password reset) render their own templates and come in through
-`email_queue_rendered` (accounts.adapter).
+`email_queue_rendered` (notifications.account_adapter).
 """
 
 import hashlib

@@ -1,11 +1,23 @@
 from celery import shared_task
 
 from jobs.registry import job_task
-from notifications import reports, services
+from notifications import notices, reports, services
+from rfp import job_names
+from suppliers.services import INVITATION_EMAIL_TASK
 
 send_email = job_task(services.SEND_TASK)(services.email_send)
 send_reviewer_digest = job_task(reports.DIGEST_TASK)(reports.reviewer_digest_send)
 render_program_report = job_task(reports.PROGRAM_REPORT_TASK)(reports.program_report_send)
+
+# The emails rfp and suppliers ask for by job name (they never import notifications).
+send_review_assignment_email = job_task(job_names.ASSIGNMENT_EMAIL_TASK)(notices.review_assignment_email_send)
+send_unassigned_notice = job_task(job_names.UNASSIGNED_NOTICE_TASK)(notices.proposal_unassigned_notice_send)
+send_decision_notice = job_task(job_names.DECISION_NOTICE_TASK)(notices.proposal_decision_notice_send)
+send_information_request_notice = job_task(job_names.INFORMATION_REQUEST_NOTICE_TASK)(
+    notices.information_request_notice_send
+)
+send_proposal_receipt = job_task(job_names.RECEIPT_TASK)(notices.proposal_receipt_send)
+send_invitation_email = job_task(INVITATION_EMAIL_TASK)(notices.invitation_email_send)
 
 
 @shared_task(name="notifications.retry_due_emails", acks_late=False)

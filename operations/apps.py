@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class OperationsConfig(AppConfig):
-    """What operators see of the running service: request ids, JSON logs, Prometheus metrics, private file delivery."""
+    """What operators see of the running service (request ids, JSON logs, Prometheus metrics), and what every face
+    shares to answer: private file delivery, the REST base view."""
 
     name = "operations"
     verbose_name = "Operations"

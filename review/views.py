@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.selectors import audit_events_for
 from review.access import buyer_required
-from review.forms import BulkDecisionForm, ConflictForm, DecisionForm, QueueFilterForm, ReviewForm
+from review.forms import QueueFilterForm
 from review.pagination import cursor_page
 from rfp import services
 from rfp.enums import AssignmentStatus, ConflictDeclaration, DecisionOutcome
 from rfp.exceptions import DomainError
 from rfp.models import Proposal, Rfp, Sector
+from rfp.review_forms import BulkDecisionForm, ConflictForm, DecisionForm, ReviewForm
 from rfp.rules import supplier_hidden_from_reviewers
 from rfp.selectors import (
     QUEUE_ROW_FIELDS,

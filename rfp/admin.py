@@ -28,7 +28,6 @@ from documents.admin import SummaryPdfInline
 from rfp import rules, services
 from rfp.enums import AssignmentStatus
 from rfp.exceptions import DomainError
-from rfp.forms import RoundForm
 from rfp.models import (
     SECTOR_DETAIL_MODELS,
     Addendum,
@@ -55,6 +54,7 @@ from rfp.models import (
     Score,
     Sector,
 )
+from rfp.round_forms import RoundForm
 
 User = get_user_model()
 

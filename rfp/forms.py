@@ -1,166 +1,392 @@
-"""The round's form: its opening and closing typed and shown in the round's own time zone, never in UTC.
+"""The proposal's forms, shared by the portal and the API: they validate what the supplier typed; saving goes through
+rfp.services (proposal_update, attachment_add, ...).
 
-A wall-clock time that the zone skips (the spring-forward gap) is refused; one that it repeats (the fall-back hour)
-is taken only once the person says which of the two they mean.
+Ranges come from the model fields' validators, so the form, the help text and the browser's min/max agree with
+what the model enforces; each range error names the allowed range and the unit.
 """
 
-from __future__ import annotations
-
-import zoneinfo
-from datetime import UTC, datetime
+import re
+from decimal import Decimal
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.template.defaultfilters import filesizeformat
 
-from rfp.models import Rfp
+from rfp.enums import AttachmentKind
+from rfp.models import CommercialTerms, DatacenterDetails, ElectronicsDetails, Proposal, RoboticsDetails
+from rfp.selectors import PROPOSAL_CAPACITY_FIELDS
+from suppliers.models import WORKFORCE_TRADES
+from suppliers.uploads import ALLOWED_DESCRIPTION, ALLOWED_TYPES
+from suppliers.validators import validate_country_code
 
-LOCAL_FORMAT = "%Y-%m-%d %H:%M:%S"
-LOCAL_INPUT_FORMATS = [LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
-DEADLINE_FIELDS = {"opens_at": "Opens at", "closes_at": "Closes at"}
-FIRST, SECOND = "first", "second"
-
-
-def zone_abbreviations(zone: zoneinfo.ZoneInfo, *, year: int) -> str:
-    """ "PDT/PST" for Los Angeles: the names the zone goes by in summer and in winter."""
-    names = [datetime(year, month, 1, 12, tzinfo=zone).tzname() for month in (7, 1)]
-    return "/".join(dict.fromkeys(names))
-
-
-def zone_label(name: str, zone: zoneinfo.ZoneInfo) -> str:
-    abbreviations = zone_abbreviations(zone, year=datetime.now(UTC).year)
-    return name if abbreviations == name else f"{name}, {abbreviations}"
+_UNIT = re.compile(r"\s*\(([^)]+)\)\s*$")
+_POSITIVE_FIELDS = (models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
+_COUNTRY_SPLIT = re.compile(r"[\s,;]+")
 
 
-class LocalDateTimeField(forms.DateTimeField):
-    """A wall-clock date and time, kept naive: the form places it in the round's zone once it knows the zone."""
+def parse_country_codes(text: str) -> list[str]:
+    """ "us, mx; jp" -> ["US", "MX", "JP"]: codes in the order given, without repeats; each one checked."""
+    codes: list[str] = []
+    errors: list[ValidationError] = []
+    for raw in _COUNTRY_SPLIT.split(text or ""):
+        if not raw:
+            continue
+        code = raw.upper()
+        try:
+            validate_country_code(code)
+        except ValidationError as error:
+            errors.append(error)
+            continue
+        if code not in codes:
+            codes.append(code)
+    if errors:
+        raise ValidationError(errors)
+    return codes
 
-    widget = forms.DateTimeInput(format=LOCAL_FORMAT, attrs={"size": 20})
 
-    def __init__(self, **kwargs):
-        super().__init__(input_formats=LOCAL_INPUT_FORMATS, **kwargs)
+def _plain(number) -> str:
+    if isinstance(number, Decimal):
+        return format(number.normalize(), "f")
+    return str(number)
 
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, datetime):
-            return value.replace(tzinfo=None)
-        text = str(value).strip()
-        for input_format in self.input_formats:
+
+class RangeValidator:
+    """The model's allowed range, said with the field's name and unit."""
+
+    def __init__(self, *, low, high, label: str, unit: str):
+        self.low, self.high, self.label, self.unit = low, high, label, unit
+
+    @property
+    def description(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        if self.low is not None and self.high is not None:
+            return f"from {_plain(self.low)} to {_plain(self.high)}{unit}"
+        if self.low is not None:
+            return f"{_plain(self.low)}{unit} or more"
+        return f"up to {_plain(self.high)}{unit}"
+
+    def __call__(self, value) -> None:
+        if value is None:
+            return
+        if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
+            raise ValidationError(
+                f"{self.label.capitalize()} must be {self.description}; you entered {_plain(value)}.",
+                code="out_of_range",
+            )
+
+
+class ModelRangesMixin:
+    """Give every numeric field of a ModelForm its model range as help text, min/max attributes and error."""
+
+    def describe_ranges(self) -> None:
+        for name, form_field in self.fields.items():
             try:
-                return datetime.strptime(text, input_format)
-            except ValueError:
+                model_field = self._meta.model._meta.get_field(name)
+            except FieldDoesNotExist:
                 continue
-        raise forms.ValidationError(
-            f"Enter the date and time as YYYY-MM-DD HH:MM (or with seconds), not “{text[:40]}”.", code="invalid"
-        )
+            if model_field.choices:
+                # A choice is bounded by its list; a range check would compare the posted text with a number.
+                continue
+            low = high = None
+            # Only the validators the model declares; `validators` also holds the database's integer limits.
+            for validator in model_field._validators:
+                if isinstance(validator, MinValueValidator):
+                    low = validator.limit_value
+                elif isinstance(validator, MaxValueValidator):
+                    high = validator.limit_value
+            if low is None and isinstance(model_field, _POSITIVE_FIELDS):
+                low = 0
+            if low is None and high is None:
+                continue
+            verbose = str(model_field.verbose_name)
+            match = _UNIT.search(verbose)
+            unit = match.group(1) if match else ""
+            if ":" in unit:  # a ratio such as "n:1" reads badly after a number
+                unit = ""
+            label = _UNIT.sub("", verbose)
+            check = RangeValidator(low=low, high=high, label=label, unit=unit)
+            form_field.validators = [
+                v for v in form_field.validators if not isinstance(v, MinValueValidator | MaxValueValidator)
+            ] + [check]
+            if low is not None:
+                form_field.widget.attrs["min"] = _plain(low)
+            if high is not None:
+                form_field.widget.attrs["max"] = _plain(high)
+            allowed = f"Allowed: {check.description}."
+            form_field.help_text = f"{form_field.help_text} {allowed}".strip() if form_field.help_text else allowed
 
 
-def _is_skipped(wall: datetime, zone: zoneinfo.ZoneInfo) -> bool:
-    there_and_back = wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-    return there_and_back != wall
+class StepForm(ModelRangesMixin, forms.ModelForm):
+    """A step of the proposal: read-only for viewers and once the proposal can no longer change."""
+
+    many_to_many: tuple[str, ...] = ()
+    legend = ""  # a form sharing its page with another gets its own fieldset
+    intro = ""
+
+    def __init__(self, *args, read_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.describe_ranges()
+        if read_only:
+            for form_field in self.fields.values():
+                form_field.disabled = True
+
+    @property
+    def sections(self) -> list[tuple[str, list]]:
+        """(legend, bound fields) groups as the page shows them; one unnamed group by default."""
+        return [("", list(self))]
+
+    def changes(self) -> dict:
+        """The model fields the step saves (many-to-many lists are passed to the service on their own)."""
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.many_to_many}
 
 
-def _is_repeated(wall: datetime, zone: zoneinfo.ZoneInfo) -> bool:
-    return wall.replace(tzinfo=zone, fold=0).utcoffset() != wall.replace(tzinfo=zone, fold=1).utcoffset()
+class OverviewForm(StepForm):
+    many_to_many = ("categories",)
+
+    class Meta:
+        model = Proposal
+        fields = ["title", "categories", "technical_narrative"]
+        widgets = {
+            "categories": forms.CheckboxSelectMultiple,
+            "technical_narrative": forms.Textarea(attrs={"rows": 10}),
+        }
+        help_texts = {
+            "title": "A short name reviewers will see, for example “Liquid-cooled racks from Austin, TX”.",
+            "technical_narrative": "What you will make, where and how: process, equipment, quality system, "
+            "what is already running and what you will build.",
+        }
+
+    def __init__(self, *args, sector, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = self.fields["categories"]
+        categories.queryset = sector.categories.order_by("position", "name")
+        categories.label_from_instance = lambda category: category.name
+        categories.required = False
+        categories.label = f"Categories ({sector.name})"
+        categories.help_text = f"Tick every {sector.name} category this proposal covers."
+        names = ", ".join(category.name for category in categories.queryset)
+        categories.error_messages["invalid_choice"] = f"Choose only categories of the {sector.name} sector: {names}."
 
 
-def _utc_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+class DetailsForm(StepForm):
+    """The sector's own questions; one subclass per typed detail model."""
 
 
-class RoundForm(forms.ModelForm):
-    """The panel's form of a round (Rfp)."""
+class DatacenterDetailsForm(DetailsForm):
+    class Meta:
+        model = DatacenterDetails
+        fields = ["rack_power_density_kw", "cooling_type", "cooling_capacity_kw", "power_per_unit_kw", "annual_units"]
 
-    opens_at = LocalDateTimeField(label="Opens at")
-    closes_at = LocalDateTimeField(label="Closes at")
-    opens_at_occurrence = forms.ChoiceField(
-        choices=[("", "—"), (FIRST, "the first"), (SECOND, "the second")], required=False, widget=forms.HiddenInput
+
+class ElectronicsDetailsForm(DetailsForm):
+    class Meta:
+        model = ElectronicsDetails
+        fields = ["smt_lines", "placements_per_hour", "final_assembly_units_per_month", "ipc_class"]
+        labels = {"final_assembly_units_per_month": "Final assembly (units per month)"}
+
+
+class RoboticsDetailsForm(DetailsForm):
+    class Meta:
+        model = RoboticsDetails
+        fields = [
+            "component_type",
+            "rated_torque_nm",
+            "peak_torque_nm",
+            "gear_ratio",
+            "power_device_technology",
+            "magnet_country_of_origin",
+        ]
+        labels = {"magnet_country_of_origin": "Country of origin of the magnets"}
+        help_texts = {
+            "magnet_country_of_origin": "Two-letter ISO 3166 code, for example US, JP or DE. "
+            "Leave empty if the component has no permanent magnets."
+        }
+        widgets = {"magnet_country_of_origin": forms.TextInput(attrs={"size": 2, "autocomplete": "off"})}
+
+    def clean_magnet_country_of_origin(self) -> str:
+        code = (self.cleaned_data.get("magnet_country_of_origin") or "").strip().upper()
+        if code:
+            validate_country_code(code)
+        return code
+
+
+DETAIL_FORMS: dict[type[models.Model], type[DetailsForm]] = {
+    DatacenterDetails: DatacenterDetailsForm,
+    ElectronicsDetails: ElectronicsDetailsForm,
+    RoboticsDetails: RoboticsDetailsForm,
+}
+
+
+class CountryCodesField(forms.CharField):
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:
+        if isinstance(value, list | tuple):  # a disabled field cleans its initial value, already a list
+            return list(value)
+        return parse_country_codes(super().to_python(value))
+
+
+class LinesField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:
+        if isinstance(value, list | tuple):
+            return list(value)
+        lines = [line.strip() for line in (super().to_python(value) or "").splitlines()]
+        return list(dict.fromkeys(line for line in lines if line))
+
+
+class CapacityForm(StepForm):
+    many_to_many = ("facilities",)
+
+    countries_of_origin = CountryCodesField(
+        required=False,
+        label="Countries of origin of critical inputs",
+        help_text="Two-letter ISO 3166 codes separated by commas, for example MX, JP, DE. "
+        "Leave empty when every critical input is made in the US.",
     )
-    closes_at_occurrence = forms.ChoiceField(
-        choices=[("", "—"), (FIRST, "the first"), (SECOND, "the second")], required=False, widget=forms.HiddenInput
+    sub_suppliers = LinesField(
+        required=False, label="Sub-suppliers", help_text="Names of the companies supplying you, one per line."
     )
 
     class Meta:
-        model = Rfp
-        fields = [
-            "reference",
-            "title",
-            "description",
-            "sectors",
-            "opens_at",
-            "closes_at",
-            "display_time_zone",
-            "rolling_review",
-            "blind_review",
-            "reviewers_per_proposal",
-            "review_due_days",
+        model = Proposal
+        fields = ["facilities", *PROPOSAL_CAPACITY_FIELDS]
+        widgets = {"facilities": forms.CheckboxSelectMultiple, "capacity_ramp": forms.Textarea(attrs={"rows": 4})}
+        labels = {"lead_time_weeks": "Lead time (weeks)"}
+        help_texts = {
+            "lead_time_weeks": "From a purchase order to the first delivery.",
+            "capacity_ramp": "Units per quarter as capacity grows, for example “Q1 2027: 500; Q2 2027: 1,500”.",
+        }
+
+    def __init__(self, *args, facilities, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["facilities"]
+        field.queryset = facilities
+        field.required = False
+        field.label = "US facilities that will make it"
+        field.help_text = "Only your company's own facilities are listed."
+        field.error_messages["invalid_choice"] = "Choose only your company's own facilities from the list."
+        for trade in WORKFORCE_TRADES:
+            self.fields[trade].label = trade.capitalize()
+            self.fields[trade].help_text = f"{trade.capitalize()} you will hire for this proposal."
+
+    @property
+    def sections(self) -> list[tuple[str, list]]:
+        return [
+            ("", [self[name] for name in self.fields if name not in WORKFORCE_TRADES]),
+            ("Workforce you will add, by trade", [self[trade] for trade in WORKFORCE_TRADES]),
         ]
+
+
+class AsksForm(StepForm):
+    legend = "What you ask of the buyer"
+    intro = "Offtake, co-investment or prepayment that would make this US capacity possible."
+
+    class Meta:
+        model = Proposal
+        fields = ["asks_offtake_units", "asks_co_investment_usd", "asks_prepayment_pct", "asks_notes"]
+        widgets = {"asks_notes": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "asks_offtake_units": "Units you ask the buyer to commit to purchase.",
+            "asks_notes": "Anything else you need from the buyer: tooling, equipment, land, power, guarantees.",
+        }
+
+
+class CommercialTermsForm(StepForm):
+    legend = "Commercial terms"
+    intro = (
+        "Commercial terms are kept apart from the technical review: the reviewers who score your proposal do not "
+        "see them; only the buyer's program lead does, when deciding."
+    )
+
+    class Meta:
+        model = CommercialTerms
+        fields = ["unit_price_usd", "total_price_usd", "price_validity_days", "payment_terms", "incoterms", "notes"]
+        labels = {"price_validity_days": "Price validity (days)", "incoterms": "Incoterms® rule"}
+        help_texts = {
+            "payment_terms": "For example “Net 30” or “30% with order, 70% on delivery”.",
+            "incoterms": "For example FCA, EXW or DDP, with the named place.",
+        }
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class ProposalStartForm(forms.Form):
+    """Choose an open round and one of its sectors; `choices` lists only combinations without a proposal yet."""
+
+    choice = forms.ChoiceField(label="Round and sector", widget=forms.RadioSelect)
+    title = forms.CharField(
+        max_length=200,
+        label="Title of your proposal",
+        help_text="A short name reviewers will see; you can change it later.",
+    )
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = choices
+        self.fields["choice"].error_messages["invalid_choice"] = (
+            "Choose one of the open rounds' sectors listed; a sector you already propose for is not listed."
+        )
+
+
+class ClarificationForm(forms.Form):
+    question = forms.CharField(
+        label="Your question",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only your company sees it until the program lead publishes an answer for everyone, "
+        "without your company's name.",
+    )
+
+
+class InformationResponseForm(forms.Form):
+    response = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Sending it makes a new version of your proposal, with a new receipt.",
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+# What the browser's file picker offers; the server still checks every file by its content.
+ACCEPT = ",".join(extension for _mime, extensions in ALLOWED_TYPES.values() for extension in extensions)
+
+
+class AttachmentUploadForm(forms.Form):
+    """One file and what it is; the checks of the file itself live in rfp.services.attachment_add."""
+
+    # Empty files pass here so the service can refuse them with the file's name.
+    file = forms.FileField(
+        label="File", allow_empty_file=True, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
+    )
+    kind = forms.ChoiceField(label="What the file is", choices=AttachmentKind.choices, initial=AttachmentKind.TECHNICAL)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "attachment-%s")
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            zone_name = self.instance.display_time_zone
-            zone = zoneinfo.ZoneInfo(zone_name)
-            where, hint = zone_label(zone_name, zone), "Local time in the round's time zone"
-        else:
-            zone, where, hint = None, "the round's time zone, chosen below", "Local time in the time zone chosen below"
-        for name, label in DEADLINE_FIELDS.items():
-            self.fields[name].label = f"{label} ({where})"
-            self.fields[name].help_text = f"{hint}, YYYY-MM-DD HH:MM:SS."
-            moment = getattr(self.instance, name)
-            if zone is not None and moment is not None:
-                self.initial[name] = moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
-
-    def clean(self):
-        cleaned = super().clean()
-        zone_name = cleaned.get("display_time_zone")
-        if not zone_name:
-            return cleaned  # the zone's own error says what is wrong; no time can be placed without it
-        zone = zoneinfo.ZoneInfo(zone_name)
-        for name in DEADLINE_FIELDS:
-            wall = cleaned.get(name)
-            if self.instance.pk and name not in self.changed_data:
-                # Not retyped: the deadline stays the same instant, even when the round's zone changes.
-                cleaned[name] = getattr(self.instance, name)
-            elif isinstance(wall, datetime) and wall.tzinfo is None:
-                placed = self._place(name, wall, zone, zone_name)
-                if placed is not None:
-                    cleaned[name] = placed
-        return cleaned
-
-    def _place(self, name: str, wall: datetime, zone: zoneinfo.ZoneInfo, zone_name: str) -> datetime | None:
-        shown = wall.strftime("%Y-%m-%d %H:%M")
-        if _is_skipped(wall, zone):
-            before = wall.replace(tzinfo=zone, fold=0).utcoffset()
-            after = wall.replace(tzinfo=zone, fold=1).utcoffset()
-            self.add_error(
-                name,
-                f"{shown} does not exist in {zone_name}: the clocks jump forward by "
-                f"{abs(int((before - after).total_seconds() // 60))} minutes that night. "
-                "Type a time before or after the jump.",
-            )
-            return None
-        if not _is_repeated(wall, zone):
-            return wall.replace(tzinfo=zone).astimezone(UTC)
-        first, second = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
-        choice_name = f"{name}_occurrence"
-        choices = [
-            ("", "—"),
-            (FIRST, f"the first ({first.tzname()}, {_utc_text(first)})"),
-            (SECOND, f"the second ({second.tzname()}, {_utc_text(second)})"),
-        ]
-        field = self.fields[choice_name]
-        field.choices = choices
-        field.widget = forms.RadioSelect(choices=choices[1:])
-        field.label = f"Which {shown}?"
-        chosen = self.cleaned_data.get(choice_name)
-        if chosen == FIRST:
-            return first.astimezone(UTC)
-        if chosen == SECOND:
-            return second.astimezone(UTC)
-        self.add_error(
-            name,
-            f"{shown} happens twice in {zone_name} (the clocks go back that night): "
-            f"the first ({first.tzname()}) is {_utc_text(first)}, the second ({second.tzname()}) is "
-            f"{_utc_text(second)}. Choose which one below.",
+        self.fields["file"].error_messages["required"] = "Choose a file to upload (PDF, XLSX, DOCX, PNG or JPEG)."
+        self.fields["file"].help_text = (
+            f"{ALLOWED_DESCRIPTION}, at most {filesizeformat(settings.UPLOAD_MAX_BYTES)} each. A proposal holds up to "
+            f"{settings.PROPOSAL_ATTACHMENT_MAX_FILES} files and "
+            f"{filesizeformat(settings.PROPOSAL_ATTACHMENT_QUOTA_BYTES)} in all."
         )
-        return None

@@ -12,15 +12,14 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_record
+from jobs.services import job_enqueue
 from suppliers.enums import MemberRole
 from suppliers.models import WORKFORCE_TRADES, Certification, Facility, Invitation, Supplier, SupplierMember
 from suppliers.naics import naics_parse
@@ -35,6 +34,8 @@ from suppliers.validators import (
 )
 
 INVITATION_VALID_DAYS = 14
+# The email with the accept link, made by notifications.notices once the invitation is committed ("send_": mail queue).
+INVITATION_EMAIL_TASK = "suppliers.send_invitation_email"
 # The document types a certificate may come in: a scan or a PDF, never an editable office file.
 CERTIFICATE_DOCUMENT_KINDS = ("pdf", "png", "jpeg")
 # Proposal statuses in which a facility may still be deleted: nothing about it has been submitted for review.
@@ -280,35 +281,6 @@ def _validate_role(role: str) -> None:
         )
 
 
-def invitation_accept_url(invitation: Invitation) -> str:
-    from notifications.services import absolute_url
-
-    return absolute_url(reverse("portal:invitation_accept", kwargs={"token": invitation.token}))
-
-
-def _invitation_email(invitation: Invitation) -> None:
-    """Queued in the outbox (notifications) with the invitation: it leaves only if the invitation is committed."""
-    from notifications.enums import EmailKind
-    from notifications.services import email_queue
-
-    inviter = invitation.invited_by
-    email_queue(
-        to=[invitation.email],
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Join {invitation.supplier.legal_name} on RFP Intake",
-        template="emails/invitation",
-        context={
-            "invitation": invitation,
-            "inviter_name": inviter.full_name or inviter.email,
-            "inviter_email": inviter.email,
-            "role": invitation.get_role_display().lower(),
-            "expires": timezone.localtime(invitation.expires_at).strftime("%B %-d, %Y"),
-            "accept_url": invitation_accept_url(invitation),
-        },
-        kind=EmailKind.INVITATION,
-        dedupe_key=f"invitation:{invitation.pk}",
-    )
-
-
 @transaction.atomic
 def invitation_send(*, supplier: Supplier, actor, email: str, role: str) -> Invitation:
     """An owner invites a colleague by email; the mail with the accept link leaves once the invitation is saved."""
@@ -363,7 +335,11 @@ def invitation_send(*, supplier: Supplier, actor, email: str, role: str) -> Invi
         summary=f"{email} invited to {supplier.legal_name} as {invitation.get_role_display().lower()}",
         data={"email": email, "role": role, "expires_at": invitation.expires_at, "replaces": replaced},
     )
-    _invitation_email(invitation)
+    job_enqueue(
+        task_name=INVITATION_EMAIL_TASK,
+        arguments={"invitation_id": invitation.pk},
+        dedupe_key=f"{INVITATION_EMAIL_TASK}:{invitation.pk}",
+    )
     return invitation
 
 

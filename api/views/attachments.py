@@ -14,11 +14,11 @@ from rest_framework.reverse import reverse
 
 from api.access import supplier_access
 from api.validation import validated_form
-from api.views.base import DOWNLOAD_RENDERERS, ApiView, download_responses
 from operations.files import private_file_response
-from portal.attachments.forms import AttachmentUploadForm
+from operations.rest import DOWNLOAD_RENDERERS, ApiView, download_responses
 from rfp import services
 from rfp.enums import AttachmentKind
+from rfp.forms import AttachmentUploadForm
 from rfp.selectors import (
     attachment_download_name,
     attachment_for_download,

@@ -17,8 +17,8 @@ from rest_framework.response import Response
 
 from api.access import supplier_access
 from api.validation import choice_messages, required_messages, validated_form
-from api.views.base import DOWNLOAD_RENDERERS, ApiView, download_responses
 from operations.files import private_file_response
+from operations.rest import DOWNLOAD_RENDERERS, ApiView, download_responses
 from suppliers import selectors, services
 from suppliers.enums import CertificationKind, FacilityStatus, MemberRole, UsState
 from suppliers.forms import CertificationForm, FacilityForm, InvitationForm, MemberRoleForm, SupplierForm

@@ -16,17 +16,7 @@ from rest_framework.response import Response
 
 from api.access import supplier_access
 from api.validation import required_messages, validated_form
-from api.views.base import ApiView
-from portal.proposals.forms import (
-    DETAIL_FORMS,
-    AsksForm,
-    CapacityForm,
-    CommercialTermsForm,
-    InformationResponseForm,
-    OverviewForm,
-    ProposalStartForm,
-    WithdrawForm,
-)
+from operations.rest import ApiView
 from rfp import services
 from rfp.enums import (
     CoolingType,
@@ -35,6 +25,16 @@ from rfp.enums import (
     PowerDeviceTechnology,
     ProposalStatus,
     RoboticsComponent,
+)
+from rfp.forms import (
+    DETAIL_FORMS,
+    AsksForm,
+    CapacityForm,
+    CommercialTermsForm,
+    InformationResponseForm,
+    OverviewForm,
+    ProposalStartForm,
+    WithdrawForm,
 )
 from rfp.models import SECTOR_DETAIL_MODELS, CommercialTerms, Proposal
 from rfp.selectors import (

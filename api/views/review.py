@@ -23,10 +23,9 @@ from rest_framework.response import Response
 from api.permissions import IsBuyer, IsProgramLead, IsReviewer, TokenScope
 from api.validation import validated_form
 from api.views.attachments import AttachmentOutput
-from api.views.base import ApiView
 from api.views.proposals import CommercialTermsOutput, DecisionOutput, InformationRequestOutput
 from audit.selectors import audit_events_for
-from review.forms import BulkDecisionForm, ConflictForm, DecisionForm, ReviewForm
+from operations.rest import ApiView
 from rfp import services
 from rfp.enums import (
     AssignmentStatus,
@@ -38,6 +37,7 @@ from rfp.enums import (
 )
 from rfp.exceptions import TransitionNotAllowed
 from rfp.models import Proposal, ReviewAssignment, Rfp, Sector
+from rfp.review_forms import BulkDecisionForm, ConflictForm, DecisionForm, ReviewForm
 from rfp.selectors import (
     QUEUE_CHECK_FILTERS,
     QUEUE_ROW_FIELDS,

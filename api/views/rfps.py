@@ -9,9 +9,9 @@ from rest_framework.response import Response
 
 from api.access import supplier_access
 from api.validation import required_messages, validated_form
-from api.views.base import ApiView
-from portal.proposals.forms import ClarificationForm
+from operations.rest import ApiView
 from rfp import services
+from rfp.forms import ClarificationForm
 from rfp.selectors import (
     addendum_list_published,
     addendum_published_for_rfp,

@@ -5,7 +5,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from api.views.base import ApiView
+from operations.rest import ApiView
 
 
 class ApiRootApi(ApiView):

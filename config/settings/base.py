@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "documents",
     "portal",
     "review",
+    "tokens",
     "api",
     "exports",
     "notifications",
@@ -145,7 +146,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RFP Intake] "
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # its emails go through the outbox (notifications)
+ACCOUNT_ADAPTER = "notifications.account_adapter.AccountAdapter"  # allauth's emails go through the outbox
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_FAILED_RATE_LIMIT", default="5/5m/ip,5/5m/key"),
     "signup": "20/m/ip",

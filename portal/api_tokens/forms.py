@@ -1,7 +1,7 @@
 from django import forms
 
-from api.enums import TokenScope
-from api.services import TOKEN_LIFETIMES_DAYS
+from tokens.enums import TokenScope
+from tokens.services import TOKEN_LIFETIMES_DAYS
 
 
 class ApiTokenForm(forms.Form):

@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.mfa import second_factor_required, session_passed_second_factor
-from api import selectors, services
 from portal.api_tokens.forms import ApiTokenForm
+from tokens import selectors, services
 
 
 def _second_factor_redirect(request):

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from operations.files import private_file_response
 from portal.access import member_required
-from portal.attachments.forms import AttachmentUploadForm
 from rfp import services
 from rfp.enums import AttachmentKind, ProposalStatus
 from rfp.exceptions import DomainError
+from rfp.forms import AttachmentUploadForm
 from rfp.models import Attachment, Proposal
 from rfp.selectors import (
     attachment_download_name,

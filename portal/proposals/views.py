@@ -17,7 +17,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.access import member_required
-from portal.proposals.forms import (
+from rfp import services
+from rfp.enums import ProposalStatus
+from rfp.exceptions import DomainError
+from rfp.forms import (
     DETAIL_FORMS,
     AsksForm,
     CapacityForm,
@@ -28,9 +31,6 @@ from portal.proposals.forms import (
     ProposalStartForm,
     WithdrawForm,
 )
-from rfp import services
-from rfp.enums import ProposalStatus
-from rfp.exceptions import DomainError
 from rfp.models import SECTOR_DETAIL_MODELS, CommercialTerms, Proposal, Sector
 from rfp.selectors import (
     REQUIRED_PROPOSAL_FIELDS,

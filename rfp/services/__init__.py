@@ -1,17 +1,22 @@
 """Writes of the rfp app, one module per area; import them from here: `from rfp import services`."""
 
-from rfp.services.assignment import (
+from rfp.job_names import (
     ASSIGN_TASK,
     ASSIGNMENT_EMAIL_TASK,
+    CHECKS_TASK,
+    DECISION_NOTICE_TASK,
+    INFORMATION_REQUEST_NOTICE_TASK,
+    QUEUE_TASK,
+    RECEIPT_TASK,
     UNASSIGNED_NOTICE_TASK,
+)
+from rfp.services.assignment import (
     AssignmentResult,
     ConflictRelease,
     assignment_release_for_conflict,
     proposal_assign_now,
     proposal_assign_reviewers,
-    proposal_unassigned_notice_send,
     proposals_assign_waiting,
-    review_assignment_email_send,
 )
 from rfp.services.attachments import (
     attachment_add,
@@ -19,12 +24,10 @@ from rfp.services.attachments import (
     attachment_delete,
     attachment_delete_refusal,
 )
-from rfp.services.checks import CHECKS_TASK, proposal_run_checks
+from rfp.services.checks import proposal_run_checks
 from rfp.services.communications import addendum_acknowledge, clarification_ask
-from rfp.services.notices import INFORMATION_REQUEST_NOTICE_TASK, information_request_notice_send
 from rfp.services.proposals import (
     EDITABLE_STATUSES,
-    QUEUE_TASK,
     TRANSITIONS,
     proposal_create,
     proposal_decide,
@@ -39,18 +42,14 @@ from rfp.services.proposals import (
     rfp_ensure_open,
 )
 from rfp.services.receipts import (
-    RECEIPT_TASK,
-    proposal_receipt_send,
     proposal_resubmit_with_receipt,
     proposal_submit_with_receipt,
 )
 from rfp.services.reviews import (
-    DECISION_NOTICE_TASK,
     BulkDecision,
     assignment_declare_no_conflict,
     commercial_terms_open,
     proposal_decide_many,
-    proposal_decision_notice_send,
     review_save,
     review_weighted_score,
 )
@@ -78,14 +77,11 @@ __all__ = [
     "attachment_delete_refusal",
     "clarification_ask",
     "commercial_terms_open",
-    "information_request_notice_send",
     "proposal_assign_now",
     "proposal_assign_reviewers",
     "proposal_create",
     "proposal_decide",
     "proposal_decide_many",
-    "proposal_decision_notice_send",
-    "proposal_receipt_send",
     "proposal_record_queue_entry",
     "proposal_request_information",
     "proposal_resubmit",
@@ -95,11 +91,9 @@ __all__ = [
     "proposal_start_review",
     "proposal_submit",
     "proposal_submit_with_receipt",
-    "proposal_unassigned_notice_send",
     "proposal_update",
     "proposal_withdraw",
     "proposals_assign_waiting",
-    "review_assignment_email_send",
     "review_save",
     "review_weighted_score",
     "rfp_ensure_open",

@@ -17,35 +17,25 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone
 
 from audit.selectors import audit_events_for
 from audit.services import audit_record
 from jobs.services import job_enqueue
-from notifications.enums import EmailKind
-from notifications.services import absolute_url, email_queue
-from rfp import rules
 from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
 from rfp.exceptions import DomainError, TransitionNotAllowed
+from rfp.job_names import ASSIGNMENT_EMAIL_TASK, UNASSIGNED_NOTICE_TASK
 from rfp.models import Proposal, ReviewAssignment, ReviewerConflict, ReviewerProfile
 from rfp.selectors import (
     ASSIGNABLE_STATUSES,
-    program_lead_recipients,
     proposal_held_assignment_count,
     proposal_list_unassigned,
     proposal_reviewer_pool,
-    proposal_title_shown,
     reviewer_list_candidates,
 )
 from rfp.services.proposals import proposal_start_review
 
 logger = logging.getLogger(__name__)
-
-ASSIGN_TASK = "rfp.proposal_assign_reviewers"
-# "send_" names are routed to the "mail" queue (CELERY_TASK_ROUTES).
-ASSIGNMENT_EMAIL_TASK = "rfp.send_review_assignment_email"
-UNASSIGNED_NOTICE_TASK = "rfp.send_unassigned_notice"
 
 
 @dataclass(frozen=True)
@@ -118,7 +108,8 @@ def _pick_reviewers(proposal: Proposal, *, needed: int, now) -> list[ReviewAssig
     return created
 
 
-def _due_text(assignment: ReviewAssignment, rfp) -> str:
+def assignment_due_text(assignment: ReviewAssignment, rfp) -> str:
+    """When the review is due, in the round's time zone and named with it."""
     local = timezone.localtime(assignment.due_at, rfp.tz)
     return f"{local:%A, %B %-d, %Y at %-I:%M %p} {local.tzname()}"
 
@@ -155,7 +146,7 @@ def _assign(proposal: Proposal, *, now) -> AssignmentResult:
             action="review.assigned",
             target=proposal,
             summary=f"{proposal.reference}: {assignment.reviewer} assigned, review due "
-            f"{_due_text(assignment, proposal.rfp)}",
+            f"{assignment_due_text(assignment, proposal.rfp)}",
             data={
                 "assignment": assignment.pk,
                 "reviewer": assignment.reviewer_id,
@@ -275,71 +266,3 @@ def assignment_release_for_conflict(*, assignment: ReviewAssignment, actor, note
         data={"assignment": assignment.pk, "reviewer": reviewer.pk, "conflict": conflict.pk, "note": note},
     )
     return ConflictRelease(assignment=assignment, replacement=_assign(proposal, now=now))
-
-
-# --- Notify -------------------------------------------------------------------------------------------------------
-
-
-def _panel_url(proposal: Proposal) -> str:
-    return absolute_url(reverse("review:proposal", args=[proposal.reference]))
-
-
-def review_assignment_email_send(*, assignment_id: int) -> bool:
-    """Tell a reviewer about a new assignment; False when it was released (or completed) before the email left."""
-    assignment = (
-        ReviewAssignment.objects.select_related("proposal__rfp", "proposal__sector", "proposal__supplier", "reviewer")
-        .filter(pk=assignment_id)
-        .first()
-    )
-    if assignment is None or assignment.status != AssignmentStatus.ASSIGNED:
-        return False
-    proposal = assignment.proposal
-    supplier_hidden = rules.supplier_hidden_from(assignment.reviewer, proposal)
-    context = {
-        "assignment": assignment,
-        "proposal": proposal,
-        "reviewer_name": assignment.reviewer.full_name or assignment.reviewer.email,
-        "supplier_hidden": supplier_hidden,
-        "proposal_title": proposal_title_shown(proposal, supplier_hidden=supplier_hidden),
-        "due_text": _due_text(assignment, proposal.rfp),
-        "time_zone": proposal.rfp.display_time_zone,
-        "panel_url": _panel_url(proposal),
-    }
-    email_queue(
-        to=[assignment.reviewer.email],
-        subject=f"Review assigned: proposal {proposal.reference} ({proposal.sector.name}), "
-        f"due {timezone.localtime(assignment.due_at, proposal.rfp.tz):%B %-d, %Y}",
-        template="emails/review_assignment",
-        context=context,
-        kind=EmailKind.REVIEW_ASSIGNMENT,
-        proposal=proposal,
-        dedupe_key=f"review_assignment:{assignment.pk}",
-    )
-    return True
-
-
-def proposal_unassigned_notice_send(*, proposal_id: int, version: int) -> bool:
-    """Tell the program leads a version waits for reviewers; False when it no longer waits or nobody is to be told."""
-    proposal = proposal_list_unassigned(now=timezone.now()).filter(pk=proposal_id, version=version).first()
-    if proposal is None:
-        return False
-    recipients = program_lead_recipients()
-    if not recipients:
-        logger.warning("nobody to tell that %s waits for reviewers: no program lead", proposal.reference)
-        return False
-    context = {
-        "proposal": proposal,
-        "pool": proposal_reviewer_pool(proposal=proposal),
-        "panel_url": _panel_url(proposal),
-    }
-    email_queue(
-        to=recipients,
-        subject=f"Unassigned: proposal {proposal.reference} has {proposal.assigned_count} of "
-        f"{proposal.required_count} reviewers",
-        template="emails/unassigned_notice",
-        context=context,
-        kind=EmailKind.UNASSIGNED_NOTICE,
-        proposal=proposal,
-        dedupe_key=f"unassigned_notice:{proposal.pk}:v{version}",
-    )
-    return True

@@ -21,9 +21,10 @@ from django.utils import timezone
 from audit.services import audit_record
 from jobs.services import job_enqueue
 from rfp.enums import CheckOutcome
+from rfp.job_names import ASSIGN_TASK
 from rfp.models import Proposal, ProposalCheck
 from rfp.selectors import proposal_missing_answers
-from rfp.services.assignment import ASSIGN_TASK
+from rfp.services.summaries import summary_pdfs_enqueue
 from suppliers.enums import ScreeningOutcome, UsState
 from suppliers.models import Certification, Supplier
 from suppliers.naics import naics_title
@@ -37,7 +38,6 @@ from suppliers.validators import (
     validate_zip_in_state,
 )
 
-CHECKS_TASK = "rfp.proposal_run_checks"
 SCREENING_CHECK_OUTCOMES = {
     ScreeningOutcome.CLEAR: CheckOutcome.PASS,
     ScreeningOutcome.NEEDS_REVIEW: CheckOutcome.WARNING,
@@ -340,8 +340,6 @@ def proposal_run_checks(*, proposal_id: int, version: int) -> list[ProposalCheck
         },
     )
     _enqueue_assignment(proposal, version=version)
-    from documents.services import summary_pdfs_enqueue
-
     summary_pdfs_enqueue(proposal=proposal, reason="checked")
     return checks
 

@@ -18,6 +18,7 @@ from audit.services import audit_record
 from jobs.services import job_enqueue
 from rfp.enums import DecisionOutcome, ProposalStatus
 from rfp.exceptions import DeadlinePassed, DomainError, ProposalIncomplete, TransitionNotAllowed
+from rfp.job_names import CHECKS_TASK, INFORMATION_REQUEST_NOTICE_TASK, QUEUE_TASK
 from rfp.models import (
     SECTOR_DETAIL_MODELS,
     Category,
@@ -30,11 +31,11 @@ from rfp.models import (
     Sector,
 )
 from rfp.selectors import proposal_missing_answers, proposal_sector_details, proposal_unacknowledged_addenda
+from rfp.services.summaries import summary_pdfs_enqueue
 from rfp.states import EDITABLE_STATUSES, TRANSITIONS, Transition
 from suppliers.models import WORKFORCE_TRADES, Facility, Supplier
 
 S = ProposalStatus
-QUEUE_TASK = "rfp.proposal_enter_review_queue"
 
 
 def _locked(proposal: Proposal) -> Proposal:
@@ -355,8 +356,6 @@ def proposal_request_information(*, proposal: Proposal, actor, question: str) ->
         now=now,
         data={"information_request": request.pk},
     )
-    from rfp.services.notices import INFORMATION_REQUEST_NOTICE_TASK
-
     job_enqueue(
         task_name=INFORMATION_REQUEST_NOTICE_TASK,
         arguments={"information_request_id": request.pk},
@@ -412,8 +411,6 @@ def proposal_decide(*, proposal: Proposal, actor, outcome: str, rationale: str) 
     )
     proposal.decided_at = now
     _move(proposal, transition, actor=actor, action=outcome, now=now, fields=("decided_at",))
-    from documents.services import summary_pdfs_enqueue
-
     summary_pdfs_enqueue(proposal=proposal, reason="decided", event=str(decision.pk))
     return decision
 
@@ -450,7 +447,6 @@ def proposal_record_queue_entry(*, proposal_id: int, version: int) -> bool:
         summary=f"{proposal.reference} v{version} entered the review queue",
         data={"version": version},
     )
-    from rfp.services.checks import CHECKS_TASK
 
     # The automated checks of this version run next, published once this transaction commits.
     job_enqueue(
@@ -458,8 +454,6 @@ def proposal_record_queue_entry(*, proposal_id: int, version: int) -> bool:
         arguments={"proposal_id": proposal.pk, "version": version},
         dedupe_key=f"{CHECKS_TASK}:{proposal.pk}:v{version}",
     )
-    from documents.services import summary_pdfs_enqueue
-
     # The buyer's PDF summaries of this version render alongside the checks (and again once they are stored).
     summary_pdfs_enqueue(proposal=proposal, reason="submitted")
     return True

@@ -6,24 +6,14 @@ submit; a job enqueued with it emails the receipt (to the person who submitted, 
 through the outbox (notifications), with the supplier's PDF summary of the version attached.
 """
 
-import logging
-
 from django.db import transaction
-from django.urls import reverse
 
 from audit.services import audit_chain_deferred, audit_record
 from jobs.services import job_enqueue
-from notifications.enums import EmailKind
-from notifications.models import OutboundEmail
-from notifications.services import EmailFile, absolute_url, email_queue
+from rfp.job_names import RECEIPT_TASK
 from rfp.models import Proposal, ProposalVersion
-from rfp.selectors import proposal_receipt, proposal_receipt_recipients
+from rfp.selectors import proposal_receipt_recipients
 from rfp.services.proposals import proposal_resubmit, proposal_submit
-
-logger = logging.getLogger(__name__)
-
-# "send_" names are routed to the "mail" queue (CELERY_TASK_ROUTES).
-RECEIPT_TASK = "rfp.send_proposal_receipt"
 
 
 def _issue_receipt(version: ProposalVersion, *, actor) -> None:
@@ -36,61 +26,6 @@ def _issue_receipt(version: ProposalVersion, *, actor) -> None:
         data={"version": version.number, "sha256": version.sha256, "to": to, "cc": cc},
     )
     job_enqueue(task_name=RECEIPT_TASK, arguments={"version_id": version.pk}, dedupe_key=f"{RECEIPT_TASK}:{version.pk}")
-
-
-def _supplier_summary_pdf(version: ProposalVersion) -> EmailFile | None:
-    """The supplier's PDF summary of this version, rendered now if needed; None once a newer version superseded it
-    before its copy was made (that version's receipt carries its own)."""
-    from documents.models import Audience, SummaryPdf
-    from documents.services import summary_pdf_ensure
-
-    summary = (
-        SummaryPdf.objects.filter(
-            proposal_id=version.proposal_id, proposal_version=version.number, audience=Audience.SUPPLIER
-        )
-        .order_by("-rendered_at", "-id")
-        .first()
-    )
-    if summary is None and version.proposal.version == version.number:
-        summary = summary_pdf_ensure(proposal_id=version.proposal_id, audience=Audience.SUPPLIER, reason="receipt")
-    if summary is None or summary.proposal_version != version.number:
-        logger.warning("receipt for %s v%s goes without its summary PDF", version.proposal.reference, version.number)
-        return None
-    with summary.file.open("rb") as stored:
-        content = stored.read()
-    return EmailFile(f"{version.proposal.reference}-v{version.number}-summary.pdf", content, "application/pdf")
-
-
-def proposal_receipt_send(*, version_id: int) -> bool:
-    """Worker side: queue a version's receipt email with its PDF summary; False when there is no one to send it to."""
-    version = ProposalVersion.objects.select_related("proposal__rfp", "submitted_by").get(pk=version_id)
-    to, cc = proposal_receipt_recipients(version=version)
-    if not to and not cc:
-        logger.warning("receipt for %s v%s has no recipient", version.proposal.reference, version.number)
-        return False
-    dedupe_key = f"receipt:{version.pk}"
-    if OutboundEmail.objects.filter(dedupe_key=dedupe_key).exists():
-        return True
-    receipt = proposal_receipt(version=version)
-    path = reverse("portal:proposal_receipt", args=[receipt.reference, receipt.version])
-    summary = _supplier_summary_pdf(version)
-    context = {
-        "receipt": receipt,
-        "receipt_url": absolute_url(path),
-        "summary_name": summary.name if summary else "",
-    }
-    email_queue(
-        to=to,
-        cc=cc,
-        subject=f"Receipt: proposal {receipt.reference}, version {receipt.version}, received",
-        template="emails/receipt",
-        context=context,
-        attachments=[summary] if summary else [],
-        kind=EmailKind.RECEIPT,
-        proposal=version.proposal,
-        dedupe_key=dedupe_key,
-    )
-    return True
 
 
 # At a deadline every supplier submits at once: the audit events join the chain at the end, so the chain's lock is

@@ -7,28 +7,21 @@ open; its `submitted_at` holds when it was last saved, and the submit sets it to
 submitted reviews (assignment completed) count in `rfp.selectors.proposal_score_summary` and the ranking.
 """
 
-import logging
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_record
 from jobs.services import job_enqueue
-from notifications.enums import EmailKind
-from notifications.services import absolute_url, email_queue
-from rfp.enums import AssignmentStatus, ConflictDeclaration, DecisionOutcome, Recommendation
+from rfp.enums import AssignmentStatus, ConflictDeclaration, Recommendation
 from rfp.exceptions import DomainError, TransitionNotAllowed
+from rfp.job_names import DECISION_NOTICE_TASK
 from rfp.models import Decision, Proposal, Review, ReviewAssignment, ReviewerConflict, Score
-from rfp.selectors import commercial_terms_visible_to, proposal_decision_recipients, rubric_for_proposal
+from rfp.selectors import commercial_terms_visible_to, rubric_for_proposal
 from rfp.services.proposals import proposal_decide
-
-logger = logging.getLogger(__name__)
-
-# "send_" names are routed to the "mail" queue (CELERY_TASK_ROUTES).
-DECISION_NOTICE_TASK = "rfp.send_decision_notice"
+from rfp.services.summaries import summary_pdfs_enqueue
 
 
 def _locked_assignment(assignment: ReviewAssignment) -> ReviewAssignment:
@@ -184,8 +177,6 @@ def review_save(
         assignment.status = AssignmentStatus.COMPLETED
         assignment.full_clean()
         assignment.save(update_fields=["status"])
-        from documents.services import summary_pdfs_enqueue
-
         summary_pdfs_enqueue(proposal=proposal, reason="reviewed", event=str(review.pk))
     state = "submitted" if submit else "saved"
     audit_record(
@@ -234,38 +225,6 @@ def proposal_decide_many(*, proposals, actor, outcome: str, rationale: str) -> B
         else:
             result.decided.append(decision)
     return result
-
-
-def proposal_decision_notice_send(*, decision_id: int) -> bool:
-    """Tell the supplier's owners and editors the decision; False when it is gone or nobody is to be told."""
-    decision = Decision.objects.select_related("proposal__rfp", "proposal__sector", "proposal__supplier").filter(
-        pk=decision_id
-    )
-    decision = decision.first()
-    if decision is None:
-        return False
-    proposal = decision.proposal
-    recipients = proposal_decision_recipients(proposal=proposal)
-    if not recipients:
-        logger.warning("nobody to tell of the decision on %s: the supplier has no owner or editor", proposal.reference)
-        return False
-    path = reverse("portal:proposal_detail", args=[proposal.reference])
-    context = {
-        "decision": decision,
-        "proposal": proposal,
-        "shortlisted": decision.outcome == DecisionOutcome.SHORTLISTED,
-        "proposal_url": absolute_url(path),
-    }
-    email_queue(
-        to=recipients,
-        subject=f"Decision on proposal {proposal.reference}: {decision.get_outcome_display()}",
-        template="emails/decision_notice",
-        context=context,
-        kind=EmailKind.DECISION,
-        proposal=proposal,
-        dedupe_key=f"decision_notice:{decision.pk}",
-    )
-    return True
 
 
 # --- Sealed commercial terms --------------------------------------------------------------------------------------

@@ -5,11 +5,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.factories import ProgramLeadFactory, ReviewerUserFactory, UserFactory
-from api import services as api_services
 from rfp.factories import RfpFactory, draft_proposal
 from suppliers.enums import MemberRole
 from suppliers.factories import FacilityFactory, SupplierFactory, SupplierMemberFactory
 from tests.portal.attachments.files import remove_stored_files
+from tokens import services as api_services
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,8 @@ from django.test import override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from api.models import ApiToken
 from tests.api.conftest import token_for
+from tokens.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_a_program_lead_revokes_a_leaked_token_in_the_panel(client, owner):
     client.force_login(lead)
 
     response = client.post(
-        reverse("admin:api_apitoken_changelist"),
+        reverse("admin:tokens_apitoken_changelist"),
         {"action": "revoke", "_selected_action": [ApiToken.objects.get().pk]},
         follow=True,
     )

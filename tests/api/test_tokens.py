@@ -9,10 +9,10 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from api import services as api_services
-from api.models import ApiToken
 from rfp.models import Proposal
 from tests.api.conftest import client_for, token_for
+from tokens import services as api_services
+from tokens.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 

@@ -7,19 +7,15 @@ import pytest
 
 from documents import tasks
 from documents.models import Audience, SummaryPdf
-from documents.services import (
-    RENDER_TASK,
-    summary_pdf_ensure,
-    summary_pdf_render,
-    summary_pdf_render_job,
-    summary_pdfs_enqueue,
-)
+from documents.services import summary_pdf_ensure, summary_pdf_render, summary_pdf_render_job
 from jobs.models import Job
 from jobs.services import job_run
 from rfp import services
 from rfp.enums import DecisionOutcome
 from rfp.factories import draft_proposal
+from rfp.job_names import SUMMARY_RENDER_TASK as RENDER_TASK
 from rfp.selectors import rubric_for_proposal
+from rfp.services.summaries import summary_pdfs_enqueue
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,12 @@ from django.utils import timezone
 from accounts.factories import ReviewerUserFactory, UserFactory
 from audit.models import AuditEvent
 from documents.models import Audience
-from documents.services import RENDER_TASK, summary_pdf_render
+from documents.services import summary_pdf_render
 from jobs.models import Job
 from rfp import services
 from rfp.enums import AssignmentStatus, ConflictDeclaration
 from rfp.factories import draft_proposal
+from rfp.job_names import SUMMARY_RENDER_TASK as RENDER_TASK
 from rfp.models import ReviewAssignment
 from suppliers.enums import MemberRole
 from suppliers.factories import SupplierMemberFactory

@@ -4,9 +4,9 @@ import pytest
 
 from accounts.factories import UserFactory
 from documents.models import Audience, SummaryPdf
-from documents.services import RENDER_TASK
 from jobs.models import Job
 from rfp.factories import draft_proposal
+from rfp.job_names import SUMMARY_RENDER_TASK as RENDER_TASK
 from rfp.services import CHECKS_TASK, proposal_submit
 from tests.documents.conftest import stored_text
 from tests.support.processes import celery_app_publishing_to, celery_worker, wait_until, worker_log

@@ -10,10 +10,10 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.factories import ProgramLeadFactory, ReviewerUserFactory
-from api.services import TOKEN_LIFETIMES_DAYS, api_token_create
 from audit.models import AuditEvent
 from suppliers.factories import SupplierMemberFactory
 from tests.exports.support import checked_and_in_review, submitted
+from tokens.services import TOKEN_LIFETIMES_DAYS, api_token_create
 
 pytestmark = pytest.mark.django_db
 

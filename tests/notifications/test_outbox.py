@@ -31,7 +31,8 @@ from notifications.services import (
 from rfp.exceptions import DomainError
 from suppliers import services as supplier_services
 from suppliers.factories import SupplierMemberFactory
-from tests.support.outbox import deliver_outbox
+from suppliers.services import INVITATION_EMAIL_TASK
+from tests.support.outbox import deliver_outbox, run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +250,8 @@ def test_an_invitation_goes_through_the_outbox():
     invitation = supplier_services.invitation_send(
         supplier=member.supplier, actor=member.user, email="new.hire@lonestar.example", role="editor"
     )
+    assert not OutboundEmail.objects.exists(), "the email is made by the job the invitation enqueued"
+    run_jobs(INVITATION_EMAIL_TASK)
 
     email = OutboundEmail.objects.get(kind=EmailKind.INVITATION)
     assert email.dedupe_key == f"invitation:{invitation.pk}"
@@ -334,3 +337,17 @@ def test_only_the_outbox_sends_mail():
             if any(module.startswith("django.core.mail") for module in modules):
                 senders.append(relative)
     assert senders == []
+
+
+def test_an_invitation_revoked_before_its_email_left_sends_nothing():
+    member = SupplierMemberFactory(user=UserFactory(email="owner@lonestar.example"))
+    invitation = supplier_services.invitation_send(
+        supplier=member.supplier, actor=member.user, email="wrong.person@lonestar.example", role="editor"
+    )
+    supplier_services.invitation_revoke(invitation=invitation, actor=member.user)
+
+    run_jobs(INVITATION_EMAIL_TASK)
+    deliver_outbox()
+
+    assert not OutboundEmail.objects.filter(kind=EmailKind.INVITATION).exists()
+    assert mail.outbox == []

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from api.services import api_token_create
 from django.contrib import admin, messages
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
@@ -15,7 +16,6 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from api.services import api_token_create
 from audit.models import AuditEvent
 from documents.models import SummaryPdf
 from notifications.models import EmailAttachment, OutboundEmail, ReportSettings, ReviewerDigest

@@ -12,7 +12,8 @@ from accounts.factories import UserFactory
 from audit.models import AuditEvent
 from jobs.models import Job
 from jobs.services import job_run
-from rfp import services, tasks
+from notifications import tasks as notification_tasks
+from rfp import services
 from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
 from rfp.models import CommercialTerms, Proposal, Review, ReviewAssignment, ReviewerConflict, Rfp
 from rfp.selectors import rubric_for_proposal
@@ -33,9 +34,9 @@ def _events(proposal, action):
 
 def _run_jobs(task_name: str) -> None:
     handlers = {
-        services.DECISION_NOTICE_TASK: tasks.send_decision_notice,
-        services.INFORMATION_REQUEST_NOTICE_TASK: tasks.send_information_request_notice,
-        services.ASSIGNMENT_EMAIL_TASK: tasks.send_review_assignment_email,
+        services.DECISION_NOTICE_TASK: notification_tasks.send_decision_notice,
+        services.INFORMATION_REQUEST_NOTICE_TASK: notification_tasks.send_information_request_notice,
+        services.ASSIGNMENT_EMAIL_TASK: notification_tasks.send_review_assignment_email,
     }
     for job in Job.objects.filter(task_name=task_name):
         job_run(job_id=job.pk, handler=handlers[task_name].handler)

@@ -11,8 +11,9 @@ from django.utils import timezone
 from accounts.factories import UserFactory
 from jobs.models import Job
 from jobs.services import job_run
+from notifications import tasks as notification_tasks
 from review.pagination import decode_cursor, encode_cursor
-from rfp import services, tasks
+from rfp import services
 from rfp.enums import AssignmentStatus, CheckOutcome, ProposalStatus
 from rfp.factories import RfpFactory
 from rfp.models import Category, ProposalCheck, Review, ReviewAssignment, Rubric
@@ -200,8 +201,9 @@ def test_a_bulk_decline_decides_each_and_notifies_each_supplier_once(client, lea
         proposal.refresh_from_db()
     assert [p.status for p in proposals] == [ProposalStatus.DECLINED, ProposalStatus.DECLINED, ProposalStatus.IN_REVIEW]
     for job in Job.objects.filter(task_name=services.DECISION_NOTICE_TASK):
-        job_run(job_id=job.pk, handler=tasks.send_decision_notice.handler)
-        job_run(job_id=job.pk, handler=tasks.send_decision_notice.handler)  # a redelivery sends nothing more
+        send_notice = notification_tasks.send_decision_notice.handler
+        job_run(job_id=job.pk, handler=send_notice)
+        job_run(job_id=job.pk, handler=send_notice)  # a redelivery sends nothing more
     deliver_outbox()
     assert sorted(len(message.to) for message in mail.outbox) == [1, 1]
     assert len(mail.outbox) == 2

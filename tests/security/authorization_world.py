@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.factories import ProgramLeadFactory, ReviewerUserFactory, UserFactory
-from api.services import api_token_create
 from documents.models import Audience
 from documents.services import summary_pdf_render
 from rfp.enums import AssignmentStatus
@@ -28,6 +27,7 @@ from suppliers.enums import CertificationKind, MemberRole
 from suppliers.factories import FacilityFactory, SupplierFactory, SupplierMemberFactory
 from suppliers.models import Certification, Invitation, SupplierMember
 from tests.portal.attachments.files import pdf_bytes, upload
+from tokens.services import api_token_create
 
 ACTORS = (
     "anonymous",

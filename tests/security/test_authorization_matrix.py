@@ -252,7 +252,7 @@ PANEL_MODELS: dict[str, str] = {
     "rfp.review": "odhdhd",
     "rfp.score": "odhdhd",
     "rfp.decision": "odhdhd",
-    "api.apitoken": "dddddd",
+    "tokens.apitoken": "dddddd",
     "notifications.outboundemail": "ddhddd",
     "notifications.reportsettings": "dddddd",
     "notifications.reviewerdigest": "ddhddd",
@@ -295,7 +295,7 @@ ROUTES: dict[str, dict[str, str]] = {
         "GET": "login login login login login login login denied",
         "POST": "login login login login login login login denied",
     },
-    "panel/^(?P<app_label>auth|account|mfa|accounts|audit|jobs|suppliers|documents|rfp|api|notifications)/$": {
+    "panel/^(?P<app_label>auth|account|mfa|accounts|audit|jobs|suppliers|documents|rfp|tokens|notifications)/$": {
         "GET": "login login login login login login login ok",
         "POST": "login login login login login login login ok",
     },

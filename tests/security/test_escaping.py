@@ -14,11 +14,11 @@ from pypdf import PdfReader
 from accounts.factories import ProgramLeadFactory, ReviewerUserFactory, UserFactory
 from documents.models import Audience
 from documents.services import summary_pdf_render
+from notifications.notices import review_assignment_email_send
 from rfp.enums import AssignmentStatus
 from rfp.factories import draft_proposal
 from rfp.models import ReviewAssignment
 from rfp.services import proposal_update
-from rfp.services.assignment import review_assignment_email_send
 from rfp.services.receipts import proposal_submit_with_receipt
 from suppliers.enums import MemberRole
 from suppliers.factories import FacilityFactory, SupplierFactory, SupplierMemberFactory

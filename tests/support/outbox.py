@@ -9,8 +9,9 @@ def deliver_outbox() -> int:
 
     The emails reach Django's mail backend (`mail.outbox` with the locmem backend of the test settings)."""
     from notifications.services import SEND_TASK, email_send
+    from suppliers.services import INVITATION_EMAIL_TASK
 
-    ran = 0
+    ran = run_jobs(INVITATION_EMAIL_TASK)  # the invitation's email is made by a job of its own, then sent
     pending = Job.objects.filter(task_name=SEND_TASK).exclude(status__in=[Job.Status.DONE, Job.Status.DEAD])
     for job_id in pending.order_by("created_at").values_list("pk", flat=True):
         ran += job_run(job_id=job_id, handler=email_send)

@@ -15,6 +15,7 @@ from accounts.factories import ProgramLeadFactory, ReviewerUserFactory, UserFact
 from audit.models import AuditEvent
 from jobs.models import Job
 from jobs.services import job_run
+from notifications import tasks as notification_tasks
 from rfp import services, tasks
 from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
 from rfp.exceptions import DomainError, TransitionNotAllowed
@@ -72,8 +73,8 @@ def _run_job(task_name: str, **arguments) -> bool:
     job = Job.objects.get(task_name=task_name, arguments=arguments)
     handler = {
         services.ASSIGN_TASK: tasks.proposal_assign_reviewers,
-        services.ASSIGNMENT_EMAIL_TASK: tasks.send_review_assignment_email,
-        services.UNASSIGNED_NOTICE_TASK: tasks.send_unassigned_notice,
+        services.ASSIGNMENT_EMAIL_TASK: notification_tasks.send_review_assignment_email,
+        services.UNASSIGNED_NOTICE_TASK: notification_tasks.send_unassigned_notice,
     }[task_name].handler
     return job_run(job_id=job.pk, handler=handler)
 

@@ -14,7 +14,8 @@ from accounts.factories import ProgramLeadFactory, ReviewerUserFactory, UserFact
 from audit.models import AuditEvent
 from jobs.models import Job
 from jobs.services import job_run
-from rfp import services, tasks
+from notifications import tasks as notification_tasks
+from rfp import services
 from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
 from rfp.exceptions import DomainError, TransitionNotAllowed
 from rfp.factories import RfpFactory, draft_proposal
@@ -377,7 +378,7 @@ def _supplier_with_staff(name: str):
 
 def _run_notice_jobs() -> list[bool]:
     return [
-        job_run(job_id=job.pk, handler=tasks.send_decision_notice.handler)
+        job_run(job_id=job.pk, handler=notification_tasks.send_decision_notice.handler)
         for job in Job.objects.filter(task_name=services.DECISION_NOTICE_TASK).order_by("created_at")
     ]
 

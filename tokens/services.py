@@ -1,4 +1,4 @@
-"""Writes of the API app: personal API tokens, made and revoked by their owner.
+"""Writes of the tokens app: personal API tokens, made and revoked by their owner (or a program lead).
 
 A token is `rfpi_<prefix>_<secret>`; only the SHA-256 of the secret is kept, so the whole token is shown once.
 Every token expires; a revoked or expired token is refused by api.authentication with a 401.
@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from api.enums import TokenScope
-from api.models import ApiToken
 from audit.services import audit_record
+from tokens.enums import TokenScope
+from tokens.models import ApiToken
 
 TOKEN_MARK = "rfpi"  # noqa: S105 - the prefix every token starts with, not a secret
 # The lifetimes a person may choose, in days; no token lives for ever.

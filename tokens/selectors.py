@@ -1,12 +1,12 @@
-"""Reads of the API app: a person's own tokens, and the token a request presents."""
+"""Reads of the tokens app: a person's own tokens, and the token a request presents."""
 
 import hmac
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from api.models import ApiToken
-from api.services import TOKEN_MARK, secret_digest
+from tokens.models import ApiToken
+from tokens.services import TOKEN_MARK, secret_digest
 
 
 def api_token_list_for_user(*, user) -> QuerySet[ApiToken]:

@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from api import services
-from api.models import ApiToken
+from tokens import services
+from tokens.models import ApiToken
 
 
 @admin.register(ApiToken)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from api.enums import TokenScope
+from tokens.enums import TokenScope
 
 
 class ApiToken(models.Model):
@@ -22,6 +22,7 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "api_apitoken"  # the table the api app made before tokens became a data app of their own
         ordering = ["-created_at", "-id"]
         verbose_name = "API token"
 
