@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from api.services import api_token_create
 from django.contrib import admin, messages
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
@@ -21,6 +20,7 @@ from documents.models import SummaryPdf
 from notifications.models import EmailAttachment, OutboundEmail, ReportSettings, ReviewerDigest
 from rfp.models import ReviewAssignment
 from tests.test_admin import _make_everything
+from tokens.services import api_token_create
 
 SITE = admin.site
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
