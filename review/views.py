@@ -54,6 +54,7 @@ def queue(request):
         return _lead_queue(request, now=now)
     show_finished = request.GET.get("show") == "all"
     assignments = list(review_queue_for_reviewer(reviewer=request.user, now=now, include_finished=show_finished))
+    rules.held_assignments_known(assignments)
     for assignment in assignments:
         assignment.age_days = days_since(assignment.proposal.submitted_at, now)
         assignment.blind = assignment.proposal.rfp.blind_review

@@ -163,6 +163,7 @@ class AssignmentQueueApi(ApiView):
             raise FormErrors(filterset.form.errors.as_data())
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(filterset.qs, request, view=self)
+        rules.held_assignments_known(page)
         return paginator.get_paginated_response(
             self.OutputSerializer(page, many=True, context={"request": request}).data
         )
