@@ -61,7 +61,6 @@ from rfp.selectors.review_queue import (
 from rfp.selectors.scores import (
     RANKED_STATUSES,
     ScoreSummary,
-    commercial_terms_open_to_role,
     commercial_terms_visible_to,
     proposal_decision_recipients,
     proposal_ranking_for_sector,
@@ -99,7 +98,6 @@ __all__ = [
     "attachment_for_supplier",
     "clarification_list_awaiting_for_supplier",
     "clarification_list_published",
-    "commercial_terms_open_to_role",
     "commercial_terms_visible_to",
     "days_since",
     "program_lead_recipients",

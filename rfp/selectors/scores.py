@@ -4,7 +4,6 @@ import statistics
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, F, Q, QuerySet
 
 from rfp import rules
@@ -99,16 +98,6 @@ def proposal_ranking_for_sector(*, rfp: Rfp, sector) -> QuerySet[Proposal]:
         )
         .order_by(F("score_mean").desc(nulls_last=True), F("submitted_at").asc(nulls_last=True), "pk")
     )
-
-
-def commercial_terms_open_to_role(*, buyer_role: str, rfp: Rfp, now) -> bool:
-    """Whether a buyer's copy made for a role (a stored PDF, an export) may carry the prices: only once the round has
-    closed, for every role alike (`rules.commercial_terms_sealed`); before it the only way is the audited opening of
-    one proposal's terms by a program lead, which no stored copy carries."""
-    user_model = get_user_model()
-    if buyer_role not in (user_model.BuyerRole.PROGRAM_LEAD, user_model.BuyerRole.REVIEWER):
-        return False
-    return not rules.commercial_terms_sealed(rfp, now=now)
 
 
 def commercial_terms_visible_to(*, user, proposal: Proposal, now, opening: bool = False):
