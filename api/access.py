@@ -1,38 +1,24 @@
-"""Whose data a caller reaches: a supplier member reaches their own company's (one company per person)."""
-
-from dataclasses import dataclass
+"""Whose data a caller reaches: a supplier member reaches their own company's (one company per person). Who may do
+what is `suppliers.rules`; the API only says no its own way (404, or a 403 that names the role)."""
 
 from rest_framework.exceptions import NotFound, PermissionDenied
 
-from suppliers.enums import MemberRole
-from suppliers.models import Supplier, SupplierMember
-from suppliers.selectors import membership_for_user
+from suppliers.rules import SupplierAccess, supplier_access_for
 from suppliers.services import OWNER_REFUSAL, VIEWER_REFUSAL
 
 NO_COMPANY = "You do not belong to a supplier: register your company in the portal, or ask its owner for an invitation."
 
-
-@dataclass(frozen=True)
-class SupplierAccess:
-    membership: SupplierMember
-
-    @property
-    def supplier(self) -> Supplier:
-        return self.membership.supplier
-
-    @property
-    def role(self) -> str:
-        return self.membership.role
+__all__ = ["NO_COMPANY", "SupplierAccess", "supplier_access"]
 
 
 def supplier_access(request, *, editor: bool = False, owner: bool = False) -> SupplierAccess:
     """The caller's company, or a 404 for someone who has none; a viewer asking to change something gets a 403
     that says so (the same words as the portal)."""
-    membership = membership_for_user(user=request.user)
-    if membership is None:
+    access = supplier_access_for(request.user)
+    if access is None:
         raise NotFound(NO_COMPANY)
-    if owner and membership.role != MemberRole.OWNER:
+    if owner and not access.is_owner:
         raise PermissionDenied(OWNER_REFUSAL)
-    if editor and not membership.can_edit:
+    if editor and not access.can_edit:
         raise PermissionDenied(VIEWER_REFUSAL)
-    return SupplierAccess(membership)
+    return access

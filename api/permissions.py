@@ -2,6 +2,7 @@
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from rfp import rules
 from tokens.models import ApiToken
 
 
@@ -23,21 +24,18 @@ class IsBuyer(BasePermission):
     code = "not_found"
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and (user.is_reviewer or user.is_program_lead))
+        return rules.is_buyer(request.user)
 
 
 class IsReviewer(BasePermission):
     code = "not_found"
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_reviewer)
+        return rules.is_reviewer(request.user)
 
 
 class IsProgramLead(BasePermission):
     code = "not_found"
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_program_lead)
+        return rules.is_program_lead(request.user)

@@ -2,7 +2,8 @@
 
 Three copies of one summary: the supplier's (its own proposal, commercial terms included, nothing of the review),
 the reviewer's (checks and scores; commercial terms only once the round has closed, supplier hidden in a blind
-round) and the program lead's (everything). Visibility rules come from `rfp.selectors`; nothing is decided twice.
+round) and the program lead's (everything, the prices too once the round has closed). Who gets which copy and
+what it shows are the predicates of `rfp.rules`; nothing is decided here.
 """
 
 from dataclasses import dataclass
@@ -14,11 +15,11 @@ from django.http import Http404
 
 from documents.charts import Bar, bar_chart_svg
 from documents.models import Audience, SummaryPdf
-from rfp.enums import AssignmentStatus, CheckOutcome, ConflictDeclaration, ProposalStatus
+from rfp import rules
+from rfp.enums import AssignmentStatus, CheckOutcome, ProposalStatus
 from rfp.models import Proposal, ProposalVersion, ReviewAssignment, Score
 from rfp.rules import supplier_hidden_from_reviewers
 from rfp.selectors import (
-    commercial_terms_open_to_role,
     proposal_answer_summary,
     proposal_attachments_shown,
     proposal_check_list,
@@ -28,7 +29,7 @@ from rfp.selectors import (
     proposal_score_summary,
     proposal_title_shown,
 )
-from suppliers.models import WORKFORCE_TRADES, SupplierMember
+from suppliers.models import WORKFORCE_TRADES
 from suppliers.naics import naics_describe
 from suppliers.selectors import certification_list_for_supplier
 
@@ -40,20 +41,14 @@ ASKS_SECTION = "Asks & commercial terms"
 
 
 def summary_pdf_audience_for(*, user, proposal: Proposal) -> str | None:
-    """The copy this person may read, or None: program leads get the lead's copy; a reviewer holding an assignment
-    on the proposal (not released, no conflict declared) the reviewer's; a member of the supplier the supplier's."""
-    if user is None or not user.is_authenticated:
-        return None
-    if user.is_program_lead:
-        return Audience.PROGRAM_LEAD
-    if user.is_reviewer:
-        holds = (
-            ReviewAssignment.objects.filter(proposal=proposal, reviewer=user)
-            .exclude(status=AssignmentStatus.RELEASED)
-            .exclude(conflict_declaration=ConflictDeclaration.CONFLICT)
-        )
-        return Audience.REVIEWER if holds.exists() else None
-    if SupplierMember.objects.filter(supplier_id=proposal.supplier_id, user=user).exists():
+    """The copy this person may read (`rfp.rules`), or None: program leads get the lead's copy; a reviewer who may
+    read the proposal for review (holds it, declared no conflict) the reviewer's; a member of the supplier the
+    supplier's. A reviewer who has not declared conflicts yet gets none."""
+    if rules.is_program_lead(user):
+        return Audience.PROGRAM_LEAD if rules.may_read_for_review(user, proposal) else None
+    if rules.may_read_for_review(user, proposal):
+        return Audience.REVIEWER
+    if rules.may_read_as_supplier(user, proposal):
         return Audience.SUPPLIER
     return None
 
@@ -101,11 +96,11 @@ def summary_pdf_newest_per_audience(*, queryset: QuerySet[SummaryPdf] | None = N
 
 
 def summary_pdf_shows_commercial_terms(*, proposal: Proposal, audience: str, now) -> bool:
-    """The supplier's copy shows its own terms; the buyer's copies follow the rule of the sealed prices."""
+    """The supplier's copy shows its own terms; the buyer's copies only once the round has closed (`rfp.rules`):
+    a stored copy is never the audited opening of sealed terms."""
     if audience == Audience.SUPPLIER:
         return True
-    # The buyer audiences are named after the buyer roles ("reviewer", "program_lead").
-    return commercial_terms_open_to_role(buyer_role=audience, rfp=proposal.rfp, now=now)
+    return not rules.commercial_terms_sealed(proposal.rfp, now=now)
 
 
 def summary_pdf_blind(*, proposal: Proposal, audience: str) -> bool:

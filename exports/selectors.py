@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from rfp import rules
 from rfp.enums import AssignmentStatus
 from rfp.models import Category, Criterion, Proposal, Review, Rfp, Score, Sector
 from rfp.selectors import ProposalQueueFilters, proposal_queue_for_lead
@@ -14,7 +15,7 @@ from rfp.selectors import ProposalQueueFilters, proposal_queue_for_lead
 
 def rfp_for_export(*, user, reference: str) -> Rfp:
     """The round, for an active program lead; a 404 for anyone else."""
-    if not (user.is_authenticated and user.is_active and user.is_program_lead):
+    if not rules.is_program_lead(user):
         raise Http404("No such RFP.")
     return get_object_or_404(Rfp, reference=reference)
 
@@ -26,8 +27,9 @@ def sector_list_for_rfp(*, rfp: Rfp) -> list[Sector]:
 
 
 def commercial_terms_exported(*, user, rfp: Rfp, now) -> bool:
-    """Sealed prices go into an export only for a program lead, and only once the round has closed."""
-    return bool(user.is_authenticated and user.is_program_lead and now >= rfp.closes_at)
+    """Prices go into an export only for a program lead, and only once the round has closed: an export is never
+    the audited opening of sealed terms (`rfp.rules`); each row still asks `commercial_terms_visible_to`."""
+    return rules.is_program_lead(user) and not rules.commercial_terms_sealed(rfp, now=now)
 
 
 def proposal_list_for_export(*, rfp: Rfp, now, with_commercial_terms: bool) -> QuerySet[Proposal]:

@@ -1,6 +1,6 @@
-"""Who may do what in the portal: every view resolves the signed-in person's company through here."""
+"""Who may do what in the portal: every view resolves the signed-in person's company through here; the rules are
+`suppliers.rules`, the portal only says no its own way (a redirect to register, a 403 page)."""
 
-from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -8,36 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
-from suppliers.enums import MemberRole
-from suppliers.models import Supplier, SupplierMember
-from suppliers.selectors import membership_for_user
+from suppliers.rules import SupplierAccess, supplier_access_for
 
-
-@dataclass(frozen=True)
-class SupplierAccess:
-    membership: SupplierMember
-
-    @property
-    def supplier(self) -> Supplier:
-        return self.membership.supplier
-
-    @property
-    def role(self) -> str:
-        return self.membership.role
-
-    @property
-    def can_edit(self) -> bool:
-        return self.role in (MemberRole.OWNER, MemberRole.EDITOR)
-
-    @property
-    def is_owner(self) -> bool:
-        return self.role == MemberRole.OWNER
+__all__ = ["SupplierAccess", "member_required", "supplier_access"]
 
 
 def supplier_access(request) -> SupplierAccess | None:
+    """The signed-in person's company and role (`suppliers.rules`), resolved once per request."""
     if not hasattr(request, "_supplier_access"):
-        membership = membership_for_user(user=request.user)
-        request._supplier_access = SupplierAccess(membership) if membership else None
+        request._supplier_access = supplier_access_for(request.user)
     return request._supplier_access
 
 

@@ -5,6 +5,8 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
+from rfp import rules
+
 
 def buyer_required(view=None, *, lead: bool = False):
     """Reviewers and program leads; with `lead=True`, program leads only."""
@@ -13,8 +15,7 @@ def buyer_required(view=None, *, lead: bool = False):
         @login_required
         @wraps(view_func)
         def wrapped(request, *args, **kwargs):
-            user = request.user
-            allowed = user.is_program_lead if lead else (user.is_program_lead or user.is_reviewer)
+            allowed = rules.is_program_lead(request.user) if lead else rules.is_buyer(request.user)
             if not allowed:
                 raise Http404("No such page.")
             return view_func(request, *args, **kwargs)

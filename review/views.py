@@ -16,8 +16,8 @@ from audit.selectors import audit_events_for
 from review.access import buyer_required
 from review.forms import QueueFilterForm
 from review.pagination import cursor_page
-from rfp import services
-from rfp.enums import AssignmentStatus, ConflictDeclaration, DecisionOutcome
+from rfp import rules, services
+from rfp.enums import AssignmentStatus, DecisionOutcome
 from rfp.exceptions import DomainError
 from rfp.models import Proposal, Rfp, Sector
 from rfp.review_forms import BulkDecisionForm, ConflictForm, DecisionForm, ReviewForm
@@ -53,10 +53,11 @@ from rfp.selectors import (
 @buyer_required
 def queue(request):
     now = timezone.now()
-    if request.user.is_program_lead:
+    if rules.is_program_lead(request.user):
         return _lead_queue(request, now=now)
     show_finished = request.GET.get("show") == "all"
     assignments = list(review_queue_for_reviewer(reviewer=request.user, now=now, include_finished=show_finished))
+    rules.held_assignments_known(assignments)
     for assignment in assignments:
         assignment.age_days = days_since(assignment.proposal.submitted_at, now)
         assignment.blind = supplier_hidden_from_reviewers(assignment.proposal.rfp)
@@ -147,7 +148,10 @@ def _proposal_context(request, proposal: Proposal, *, now, assignment=None, **fo
         "attachments": proposal_attachments_shown(proposal=proposal, supplier_hidden=blind),
         "information_requests": proposal_information_requests_shown(proposal=proposal, supplier_hidden=blind),
         "decision": proposal_decision(proposal=proposal),
-        "terms_sealed": now < proposal.rfp.closes_at and not user.is_program_lead,
+        "terms_sealed": not (
+            rules.may_see_commercial_terms(user, proposal, now=now)
+            or rules.may_open_sealed_commercial_terms(user, proposal, now=now)
+        ),
         "age_days": days_since(proposal.submitted_at, now),
         "days_in_status": days_since(proposal.status_changed_at, now),
         "now": now,
@@ -160,7 +164,7 @@ def _proposal_context(request, proposal: Proposal, *, now, assignment=None, **fo
         context["review_form"] = forms.get("review_form") or ReviewForm(criteria=rubric.criteria.all(), review=review)
     if assignment is not None and assignment.status == AssignmentStatus.COMPLETED:
         context["own_review"] = assignment.review
-    if user.is_program_lead:
+    if rules.may_see_all_reviews(user, proposal):
         assignments = list(proposal_assignment_list(proposal=proposal))
         held = sum(1 for held_assignment in assignments if held_assignment.status != AssignmentStatus.RELEASED)
         context.update(
@@ -181,11 +185,11 @@ def _proposal_context(request, proposal: Proposal, *, now, assignment=None, **fo
 def proposal_detail(request, reference: str):
     proposal = proposal_for_review(user=request.user, reference=reference)
     now = timezone.now()
-    assignment = None
-    if not request.user.is_program_lead:
-        assignment = assignment_for_reviewer(reviewer=request.user, proposal=proposal)
-        if assignment.conflict_declaration == ConflictDeclaration.UNDECLARED:
-            return _conflict_gate(request, proposal, assignment, form=ConflictForm())
+    assignment = assignment_for_reviewer(reviewer=request.user, proposal=proposal)
+    if rules.must_declare_conflicts(request.user, proposal):
+        return _conflict_gate(request, proposal, assignment, form=ConflictForm())
+    if not rules.may_read_for_review(request.user, proposal):
+        raise Http404("No such proposal.")
     context = _proposal_context(request, proposal, now=now, assignment=assignment)
     return render(request, "review/proposal.html", context)
 

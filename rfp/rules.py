@@ -60,6 +60,15 @@ def held_assignment(user, proposal: Proposal) -> ReviewAssignment | None:
     return cache[user.pk]
 
 
+def held_assignments_known(assignments) -> None:
+    """Lists of a reviewer's own assignments (the queue) already hold what `held_assignment` would read for each
+    proposal: remember it, so the rules ask no query per row."""
+    for assignment in assignments:
+        if assignment.status != AssignmentStatus.RELEASED:
+            cache = assignment.proposal.__dict__.setdefault("_held_assignments", {})
+            cache.setdefault(assignment.reviewer_id, assignment)
+
+
 def _sent(proposal: Proposal) -> bool:
     return proposal.status != ProposalStatus.DRAFT
 

@@ -26,7 +26,7 @@ from api.views.attachments import AttachmentOutput
 from api.views.proposals import CommercialTermsOutput, DecisionOutput, InformationRequestOutput
 from audit.selectors import audit_events_for
 from operations.rest import ApiView
-from rfp import services
+from rfp import rules, services
 from rfp.enums import (
     AssignmentStatus,
     CheckOutcome,
@@ -168,6 +168,7 @@ class AssignmentQueueApi(ApiView):
             raise FormErrors(filterset.form.errors.as_data())
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(filterset.qs, request, view=self)
+        rules.held_assignments_known(page)
         return paginator.get_paginated_response(
             self.OutputSerializer(page, many=True, context={"request": request}).data
         )
@@ -376,12 +377,13 @@ class ReviewProposalDetailApi(ApiView):
     def get(self, request, reference: str):
         user = request.user
         proposal = proposal_for_review(user=user, reference=reference)
-        assignment = None
-        if not user.is_program_lead:
-            assignment = _assignment_or_404(user, proposal)
-            if assignment.conflict_declaration == ConflictDeclaration.UNDECLARED:
-                raise ConflictUndeclared()
+        assignment = assignment_for_reviewer(reviewer=user, proposal=proposal)
+        if rules.must_declare_conflicts(user, proposal):
+            raise ConflictUndeclared()
+        if not rules.may_read_for_review(user, proposal):
+            raise Http404("No such proposal.")
         blind = supplier_hidden_from(user=user, proposal=proposal)
+        all_reviews = rules.may_see_all_reviews(user, proposal)
         answers = proposal_answer_summary(proposal=proposal, with_commercial_terms=False, blind=blind)
         data = {
             "reference": proposal.reference,
@@ -403,8 +405,8 @@ class ReviewProposalDetailApi(ApiView):
             "decision": proposal_decision(proposal=proposal),
             "rubric": rubric_for_proposal(proposal=proposal),
             "assignment": assignment,
-            "assignments": list(proposal_assignment_list(proposal=proposal)) if user.is_program_lead else None,
-            "score_summary": proposal_score_summary(proposal=proposal) if user.is_program_lead else None,
+            "assignments": list(proposal_assignment_list(proposal=proposal)) if all_reviews else None,
+            "score_summary": proposal_score_summary(proposal=proposal) if all_reviews else None,
         }
         return Response(self.OutputSerializer(data, context={"request": request}).data)
 
@@ -558,8 +560,9 @@ class ReviewSubmitApi(ApiView):
 
 
 class CommercialTermsOpenApi(ApiView):
-    """Open the commercial terms: program leads at any time, a reviewer holding the proposal once the round has
-    closed; each opening is audited. Sealed terms are a 404."""
+    """Open the commercial terms (`rfp.rules`): before the close a program lead, through this audited opening
+    alone; after it program leads and the reviewers who may read the proposal. Each opening is audited; anyone
+    else gets a 404."""
 
     permission_classes = BUYERS
     tags = TAGS

@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.access import member_required
-from rfp import services
+from rfp import rules, services
 from rfp.enums import ProposalStatus
 from rfp.exceptions import DomainError
 from rfp.forms import (
@@ -74,7 +74,6 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
     S.DECLINED: ("Declined", "Your proposal was not selected in this round."),
     S.WITHDRAWN: ("Withdrawn", "You withdrew this proposal; it is not being reviewed."),
 }
-SENT_STATUSES = frozenset({S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED})
 
 
 @dataclass(frozen=True)
@@ -110,16 +109,14 @@ class Permissions:
     can_answer: bool
 
 
-def _permissions(access, proposal: Proposal, now) -> Permissions:
-    is_open = proposal.rfp.accepts_submissions_at(now)
-    editor = access.can_edit
+def _permissions(request, proposal: Proposal, now) -> Permissions:
+    user = request.user
     return Permissions(
         closed=now >= proposal.rfp.closes_at,
-        # The buyer's request for information may be answered after the deadline, as proposal_update allows.
-        can_change=editor and ((proposal.status == S.DRAFT and is_open) or proposal.status == S.INFO_REQUESTED),
-        can_submit=editor and is_open and proposal.status in services.TRANSITIONS["submit"].sources,
-        can_withdraw=editor and proposal.status in SENT_STATUSES,
-        can_answer=editor and proposal.status == S.INFO_REQUESTED,
+        can_change=rules.may_edit_proposal(user, proposal, now=now),
+        can_submit=rules.may_submit_proposal(user, proposal, now=now),
+        can_withdraw=rules.may_withdraw_proposal(user, proposal),
+        can_answer=rules.may_answer_information_request(user, proposal),
     )
 
 
@@ -412,7 +409,7 @@ def proposal_step(request, reference: str, step: str):
     now = timezone.now()
     if request.method == "POST":
         _require_editor(request)
-    permissions = _permissions(request.access, proposal, now)
+    permissions = _permissions(request, proposal, now)
 
     if step_.slug == "attachments":
         if request.method == "POST":
@@ -513,7 +510,7 @@ def proposal_receipt_view(request, reference: str, number: int):
 
 
 def _detail_context(request, proposal: Proposal, *, now, answer_form=None) -> dict:
-    permissions = _permissions(request.access, proposal, now)
+    permissions = _permissions(request, proposal, now)
     open_request = proposal_open_information_request(proposal=proposal)
     return {
         "proposal": proposal,
@@ -583,6 +580,6 @@ def proposal_withdraw(request, reference: str):
             "now": now,
             "form": form,
             "status": _status(proposal),
-            "permissions": _permissions(request.access, proposal, now),
+            "permissions": _permissions(request, proposal, now),
         },
     )

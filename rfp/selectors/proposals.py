@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from rfp.enums import AssignmentStatus
 from rfp.models import (
     SECTOR_DETAIL_MODELS,
     Addendum,
@@ -19,7 +18,6 @@ from rfp.models import (
     Proposal,
     ProposalCheck,
     ProposalVersion,
-    ReviewAssignment,
     Rfp,
     Sector,
 )
@@ -296,29 +294,20 @@ def attachment_for_supplier(*, supplier, proposal_reference: str, attachment_id:
 
 
 def attachment_for_download(*, user, proposal_reference: str, attachment_id: int) -> Attachment:
-    """A file the person may download: a member of the proposal's supplier, a reviewer holding an open assignment
-    on the proposal (not released, no declared conflict), or a program lead. Anyone else gets a 404, never a 403,
-    so nobody learns that the file exists."""
-    from django.http import Http404
+    """A file the person may download: a member of the proposal's supplier (`rules.may_read_as_supplier`), or whoever
+    may read the proposal for review (`rules.may_read_for_review`: a program lead, a reviewer who holds it and
+    declared no conflict). Anyone else gets a 404, never a 403, so nobody learns that the file exists."""
     from django.shortcuts import get_object_or_404
 
-    from rfp.enums import ConflictDeclaration
-    from suppliers.models import SupplierMember
+    from rfp import rules
+    from suppliers import rules as supplier_rules
 
-    if not user.is_authenticated:
-        raise Http404("No such file.")
     attachments = Attachment.objects.select_related("proposal").filter(
         pk=attachment_id, proposal__reference=proposal_reference
     )
-    if not user.is_program_lead:
-        member = SupplierMember.objects.filter(supplier=OuterRef("proposal__supplier"), user=user)
-        reviewer = (
-            ReviewAssignment.objects.filter(proposal=OuterRef("proposal"), reviewer=user)
-            .exclude(status=AssignmentStatus.RELEASED)
-            .exclude(conflict_declaration=ConflictDeclaration.CONFLICT)
-        )
-        attachments = attachments.filter(Exists(member) | Exists(reviewer))
-    return get_object_or_404(attachments)
+    membership = supplier_rules.membership_of(user)
+    own = Q(proposal__supplier_id=membership.supplier_id) if membership else Q(pk__in=[])
+    return get_object_or_404(attachments.filter(own | rules.proposals_readable_for_review_q(user, prefix="proposal__")))
 
 
 def proposal_decision(*, proposal: Proposal):

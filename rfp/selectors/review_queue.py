@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from rfp import rules
 from rfp.enums import AssignmentStatus, ProposalStatus
 from rfp.models import (
     Proposal,
@@ -152,6 +153,8 @@ def review_queue_for_reviewer(*, reviewer, now, include_finished: bool = False) 
 
     from rfp.enums import CheckOutcome
 
+    if not rules.is_reviewer(reviewer):
+        return ReviewAssignment.objects.none()
     assignments = ReviewAssignment.objects.filter(reviewer=reviewer)
     if include_finished:
         assignments = assignments.exclude(status=AssignmentStatus.RELEASED)
@@ -174,21 +177,29 @@ def review_queue_for_reviewer(*, reviewer, now, include_finished: bool = False) 
     )
 
 
+def proposal_list_for_review(*, user) -> QuerySet[Proposal]:
+    """The proposals the person reaches in the review workspace (`rules.may_enter_review`): every submitted one for
+    a program lead, those a reviewer holds (not released) for a reviewer, none for anyone else."""
+    return Proposal.objects.select_related("rfp", "sector", "supplier").filter(rules.proposals_for_review_q(user))
+
+
 def proposal_for_review(*, user, reference: str) -> Proposal:
-    """A proposal as the review workspace may show it: any submitted one to a program lead; to a reviewer only
-    while they hold an assignment on it that was not released. Anyone else gets a 404."""
-    from django.http import Http404
+    """One proposal of `proposal_list_for_review`; anyone else gets a 404. What the person may then read of it is
+    for `rules.may_read_for_review` (a reviewer who has not declared conflicts sees only the declaration)."""
     from django.shortcuts import get_object_or_404
 
-    if not user.is_authenticated or not (user.is_program_lead or user.is_reviewer):
-        raise Http404("No such proposal.")
-    proposals = Proposal.objects.select_related("rfp", "sector", "supplier").exclude(status=ProposalStatus.DRAFT)
-    if not user.is_program_lead:
-        held = ReviewAssignment.objects.filter(proposal=OuterRef("pk"), reviewer=user).exclude(
-            status=AssignmentStatus.RELEASED
-        )
-        proposals = proposals.filter(Exists(held))
-    return get_object_or_404(proposals, reference=reference)
+    return get_object_or_404(proposal_list_for_review(user=user), reference=reference)
+
+
+def proposal_readable_for_review(*, user, proposal_id: int) -> Proposal:
+    """A proposal whose content (answers, checks, attachments, PDF summary) the person may read for review
+    (`rules.may_read_for_review`); a 404 for anyone else, a reviewer who has not declared conflicts included."""
+    from django.shortcuts import get_object_or_404
+
+    readable = Proposal.objects.select_related("rfp", "sector", "supplier").filter(
+        rules.proposals_readable_for_review_q(user)
+    )
+    return get_object_or_404(readable, pk=proposal_id)
 
 
 def assignment_for_reviewer(*, reviewer, proposal: Proposal) -> ReviewAssignment | None:
@@ -214,8 +225,8 @@ def proposal_assignment_list(*, proposal: Proposal) -> QuerySet[ReviewAssignment
 
 
 def supplier_hidden_from(*, user, proposal: Proposal) -> bool:
-    """Blind review: a reviewer of a blind round does not see who the supplier is; program leads always do."""
-    return bool(proposal.rfp.blind_review) and not user.is_program_lead
+    """Blind review: whether who the supplier is stays hidden from the person (`rules.supplier_hidden_from`)."""
+    return rules.supplier_hidden_from(user, proposal)
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,12 @@ import statistics
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, F, Q, QuerySet
 
+from rfp import rules
 from rfp.enums import AssignmentStatus, ProposalStatus
 from rfp.models import (
     Proposal,
-    ReviewAssignment,
     Rfp,
 )
 
@@ -101,28 +100,17 @@ def proposal_ranking_for_sector(*, rfp: Rfp, sector) -> QuerySet[Proposal]:
     )
 
 
-def commercial_terms_open_to_role(*, buyer_role: str, rfp: Rfp, now) -> bool:
-    """The rule of the sealed prices by role: program leads always; reviewers once the round has closed."""
-    user_model = get_user_model()
-    if buyer_role == user_model.BuyerRole.PROGRAM_LEAD:
-        return True
-    return buyer_role == user_model.BuyerRole.REVIEWER and now >= rfp.closes_at
-
-
-def commercial_terms_visible_to(*, user, proposal: Proposal, now):
-    """The sealed prices: program leads always; a reviewer holding the proposal only once the round has closed."""
+def commercial_terms_visible_to(*, user, proposal: Proposal, now, opening: bool = False):
+    """The commercial terms if the person may see them now, else None: under `rules.may_see_commercial_terms`
+    (lists, exports, PDFs, pages); with `opening=True` (the audited opening, `services.commercial_terms_open`) also
+    under `rules.may_open_sealed_commercial_terms`."""
     from rfp.models import CommercialTerms
 
-    if user is None or not user.is_authenticated:
+    allowed = rules.may_see_commercial_terms(user, proposal, now=now) or (
+        opening and rules.may_open_sealed_commercial_terms(user, proposal, now=now)
+    )
+    if not allowed:
         return None
-    if not commercial_terms_open_to_role(buyer_role=user.buyer_role, rfp=proposal.rfp, now=now):
-        return None
-    if not user.is_program_lead:
-        holds = ReviewAssignment.objects.filter(proposal=proposal, reviewer=user).exclude(
-            status=AssignmentStatus.RELEASED
-        )
-        if not holds.exists():
-            return None
     if Proposal.commercial_terms.is_cached(proposal):  # loaded by select_related: no query per row of an export
         return getattr(proposal, "commercial_terms", None)
     return CommercialTerms.objects.filter(proposal=proposal).first()

@@ -231,9 +231,9 @@ def proposal_decide_many(*, proposals, actor, outcome: str, rationale: str) -> B
 
 
 def commercial_terms_open(*, user, proposal: Proposal):
-    """The commercial terms if this user may see them now (None otherwise); each showing is audited."""
+    """The commercial terms if this user may see or open them now (None otherwise); each showing is audited."""
     now = timezone.now()
-    terms = commercial_terms_visible_to(user=user, proposal=proposal, now=now)
+    terms = commercial_terms_visible_to(user=user, proposal=proposal, now=now, opening=True)
     if terms is None:
         return None
     sealed = now < proposal.rfp.closes_at

@@ -8,7 +8,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from rfp import services
 from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
-from rfp.models import Proposal, ReviewAssignment, ReviewerProfile, Sector
+from rfp.models import CommercialTerms, Proposal, ReviewAssignment, ReviewerProfile, Rfp, Sector
 from tests.api.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -226,6 +226,44 @@ def test_sealed_terms_open_to_the_lead_only_and_each_opening_is_audited(lead, in
     assert sealed.status_code == 404
     assert opened.status_code == 200
     assert AuditEvent.objects.filter(action="commercial_terms.opened").count() == 1
+
+
+def test_before_the_close_a_lead_reads_no_price_until_the_audited_opening_and_after_it_does(lead, in_review):
+    CommercialTerms.objects.update_or_create(proposal=in_review, defaults={"unit_price_usd": "4321.98"})
+    api = client_for(lead)
+    base = f"/api/v1/review/proposals/{in_review.reference}/"
+
+    detail = api.get(base)
+    assert detail.status_code == 200
+    assert "4321.98" not in detail.content.decode()
+    assert not AuditEvent.objects.filter(action="commercial_terms.opened").exists()
+
+    opened = api.post(f"{base}commercial-terms/")
+    assert opened.status_code == 200
+    assert opened.json()["unit_price_usd"] == "4321.98"
+    event = AuditEvent.objects.get(action="commercial_terms.opened")
+    assert (event.actor, event.data["before_close"]) == (lead, True)
+    assert "4321.98" not in api.get(base).content.decode(), "shown once, in the opening's answer"
+
+    Rfp.objects.filter(pk=in_review.rfp_id).update(closes_at=timezone.now() - timedelta(minutes=1))
+    after = api.post(f"{base}commercial-terms/")
+    assert after.status_code == 200
+    assert AuditEvent.objects.filter(action="commercial_terms.opened", data__before_close=False).count() == 1
+
+
+@pytest.mark.parametrize("declaration", [ConflictDeclaration.UNDECLARED, ConflictDeclaration.CONFLICT])
+def test_a_reviewer_who_has_not_declared_no_conflict_reads_neither_the_detail_nor_the_terms(
+    in_review, assignment, reviewer, declaration
+):
+    ReviewAssignment.objects.filter(pk=assignment.pk).update(conflict_declaration=declaration)
+    Rfp.objects.filter(pk=in_review.rfp_id).update(closes_at=timezone.now() - timedelta(minutes=1))
+    api = client_for(reviewer)
+    base = f"/api/v1/review/proposals/{in_review.reference}/"
+
+    expected_detail = 409 if declaration == ConflictDeclaration.UNDECLARED else 404
+    assert api.get(base).status_code == expected_detail
+    assert api.post(f"{base}commercial-terms/").status_code == 404
+    assert not AuditEvent.objects.filter(action="commercial_terms.opened").exists()
 
 
 def test_the_reviewer_s_assignment_queue(in_review, assignment, reviewer):

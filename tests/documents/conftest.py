@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from accounts.factories import ProgramLeadFactory, ReviewerUserFactory, UserFactory
 from documents.models import SummaryPdf
 from rfp import services
-from rfp.enums import AttachmentKind
+from rfp.enums import AttachmentKind, ConflictDeclaration
 from rfp.factories import RfpFactory, draft_proposal
 from rfp.models import Attachment, Proposal, ReviewAssignment
 from suppliers.enums import CertificationKind, MemberRole
@@ -94,8 +94,13 @@ def make_case(
     proposal = services.proposal_submit(proposal=proposal, actor=owner.user)
     now = timezone.now()
     reviewer = ReviewerUserFactory(email="ana@buyer.example")
+    # The reviewer declared no conflict: the one reviewer who may read the proposal (rfp.rules.may_read_for_review).
     assignment = ReviewAssignment.objects.create(
-        proposal=proposal, reviewer=reviewer, assigned_at=now, due_at=now + timedelta(days=10)
+        proposal=proposal,
+        reviewer=reviewer,
+        assigned_at=now,
+        due_at=now + timedelta(days=10),
+        conflict_declaration=ConflictDeclaration.NO_CONFLICT,
     )
     return SummaryCase(
         proposal=proposal,

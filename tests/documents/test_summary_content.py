@@ -33,7 +33,8 @@ def _manifest_row(text: str, attachment) -> bool:
 
 
 def test_the_lead_copy_has_the_cover_facilities_answers_attachments_and_terms(case):
-    summary = _render(case, Audience.PROGRAM_LEAD)
+    with time_machine.travel(case.proposal.rfp.closes_at + timedelta(hours=1)):
+        summary = _render(case, Audience.PROGRAM_LEAD)
     with summary.file.open("rb") as stored:
         content = stored.read()
     text = stored_text(summary)
@@ -80,6 +81,18 @@ def test_the_lead_copy_has_the_cover_facilities_answers_attachments_and_terms(ca
         assert f"Page {number} of {len(pages)}" in page_text
         if number > 1:
             assert f"{reference} Program lead's copy" in page_text
+
+
+def test_the_lead_copy_has_no_commercial_terms_before_the_round_closes_and_says_until_when(case):
+    summary = _render(case, Audience.PROGRAM_LEAD)
+    text = stored_text(summary)
+
+    assert "Program lead's copy" in text
+    assert "48250.75" not in text
+    assert PAYMENT_TERMS not in text
+    assert TERMS_NOTE not in text
+    assert "Commercial terms stay sealed in this copy until the round closes on" in text
+    assert summary.includes_commercial_terms is False
 
 
 def test_the_reviewer_copy_has_no_commercial_terms_before_the_round_closes(case):

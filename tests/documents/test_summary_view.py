@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.factories import ReviewerUserFactory, UserFactory
 from audit.models import AuditEvent
-from documents.models import Audience
+from documents.models import Audience, SummaryPdf
 from documents.services import summary_pdf_render
 from jobs.models import Job
 from rfp import services
@@ -72,15 +72,47 @@ def test_an_assigned_reviewer_gets_the_reviewers_copy_without_the_sealed_terms(c
     assert not AuditEvent.objects.filter(action="commercial_terms.opened").exists()
 
 
-def test_a_program_lead_gets_the_leads_copy_and_the_opening_of_the_terms_is_audited(client, case):
+def test_a_program_lead_gets_the_leads_copy_with_the_terms_sealed_before_the_close(client, case):
     _render_every_copy(case.proposal)
 
     text = _pdf_text(_get(client, case.lead, case.proposal))
 
     assert "Program lead's copy" in text
+    assert PAYMENT_TERMS not in text
+    assert "Commercial terms stay sealed in this copy until the round closes on" in text
+    assert not AuditEvent.objects.filter(action="commercial_terms.opened").exists()
+
+
+def test_a_program_lead_gets_the_terms_in_the_copy_after_the_close_and_the_showing_is_audited(client, case):
+    with time_machine.travel(case.proposal.rfp.closes_at + timedelta(hours=1)):
+        _render_every_copy(case.proposal)
+        text = _pdf_text(_get(client, case.lead, case.proposal))
+
     assert PAYMENT_TERMS in text
     event = AuditEvent.objects.get(action="commercial_terms.opened")
-    assert event.data["before_close"] is True
+    assert event.data["before_close"] is False
+
+
+def test_a_leads_copy_made_with_the_terms_is_not_served_while_they_are_sealed(client, case):
+    with time_machine.travel(case.proposal.rfp.closes_at + timedelta(hours=1)):
+        _render_every_copy(case.proposal)
+    SummaryPdf.objects.filter(audience=Audience.PROGRAM_LEAD).update(state="an older rule")
+
+    response = _get(client, case.lead, case.proposal)
+
+    assert response.status_code == 404
+    assert "The PDF summary is being prepared" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="commercial_terms.opened").exists()
+
+
+def test_an_assigned_reviewer_who_has_not_declared_conflicts_gets_a_404(client, case):
+    _render_every_copy(case.proposal)
+    ReviewAssignment.objects.filter(pk=case.assignment.pk).update(conflict_declaration=ConflictDeclaration.UNDECLARED)
+
+    response = _get(client, case.reviewer, case.proposal)
+
+    assert response.status_code == 404
+    assert "Reviewer's copy" not in response.content.decode(errors="replace")
 
 
 @pytest.mark.parametrize("who", ["another_supplier", "unassigned_reviewer", "released_reviewer", "conflicted_reviewer"])

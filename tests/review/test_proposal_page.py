@@ -198,6 +198,33 @@ def test_a_program_lead_opens_the_terms_before_close_and_it_is_recorded(client, 
     assert event.data["before_close"] is True
 
 
+def test_before_the_close_the_lead_s_page_shows_no_price_until_the_audited_opening(client, assigned, lead):
+    proposal, _ = assigned
+    CommercialTerms.objects.update_or_create(proposal=proposal, defaults={"unit_price_usd": "7777.12"})
+    client.force_login(lead)
+
+    page = client.get(_url(proposal)).content.decode()
+    assert "7777.12" not in page
+    assert "Open the commercial terms" in page
+    assert not _events(proposal, "commercial_terms.opened").exists()
+
+    opened = client.post(_url(proposal, "review:commercial_terms"))
+    assert opened.status_code == 200
+    assert "7777.12" in opened.content.decode()
+    assert _events(proposal, "commercial_terms.opened").get().actor == lead
+    assert "7777.12" not in client.get(_url(proposal)).content.decode(), "shown once, in the opening's answer"
+
+
+def test_a_reviewer_with_a_declared_conflict_gets_a_404_on_the_page_and_the_terms(client, assigned, reviewer):
+    proposal, assignment = assigned
+    ReviewAssignment.objects.filter(pk=assignment.pk).update(conflict_declaration=ConflictDeclaration.CONFLICT)
+    Rfp.objects.filter(pk=proposal.rfp_id).update(closes_at=timezone.now() - timedelta(minutes=1))
+    client.force_login(reviewer)
+
+    assert client.get(_url(proposal)).status_code == 404
+    assert client.post(_url(proposal, "review:commercial_terms")).status_code == 404
+
+
 # --- Blind review -------------------------------------------------------------------------------------------------
 
 

@@ -1,8 +1,9 @@
 """The people and objects the authorization matrix walks every route with (tests/security/test_authorization_matrix.py).
 
 Supplier A has a submitted datacenter proposal with a file, a facility, a certificate, an invitation; supplier B
-has its own draft. One reviewer of the datacenter sector is assigned A's proposal, one reviews robotics, one
-declared a conflict with A; the program lead has the panel permissions `seed_demo` gives program leads.
+has its own draft. Reviewers of the datacenter sector hold A's proposal: one has not declared conflicts yet, one
+declared no conflict; one declared a conflict (released), one declared none and was released; one reviews
+robotics. The program lead has the panel permissions `seed_demo` gives program leads.
 """
 
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from django.utils import timezone
 from accounts.factories import ProgramLeadFactory, ReviewerUserFactory, UserFactory
 from documents.models import Audience
 from documents.services import summary_pdf_render
-from rfp.enums import AssignmentStatus
+from rfp.enums import AssignmentStatus, ConflictDeclaration
 from rfp.factories import RfpFactory, draft_proposal
 from rfp.models import Addendum, ReviewAssignment, ReviewerProfile, Sector
 from rfp.services import addendum_acknowledge, attachment_add, clarification_ask
@@ -31,12 +32,15 @@ from tokens.services import api_token_create
 
 ACTORS = (
     "anonymous",
-    "a_viewer",
+    "a_owner",
     "a_editor",
+    "a_viewer",
     "b_editor",
-    "reviewer_same_sector",
-    "reviewer_other_sector",
+    "reviewer_undeclared",
+    "reviewer_declared",
     "reviewer_conflicted",
+    "reviewer_released",
+    "reviewer_other_sector",
     "program_lead",
 )
 
@@ -119,11 +123,29 @@ def build_world() -> World:
     proposal_b = draft_proposal(rfp=rfp, supplier=supplier_b, actor=b_editor, sector_code="robotics")
 
     same = _reviewer("same@buyer.example", "datacenter", reviewers)
+    declared = _reviewer("declared@buyer.example", "datacenter", reviewers)
+    released = _reviewer("released@buyer.example", "datacenter", reviewers)
     other = _reviewer("other@buyer.example", "robotics", reviewers)
     conflicted = _reviewer("conflicted@buyer.example", "datacenter", reviewers)
     now = timezone.now()
     ReviewAssignment.objects.create(
         proposal=proposal_a, reviewer=same, assigned_at=now, due_at=now + timedelta(days=10)
+    )
+    ReviewAssignment.objects.create(
+        proposal=proposal_a,
+        reviewer=declared,
+        assigned_at=now,
+        due_at=now + timedelta(days=10),
+        conflict_declaration=ConflictDeclaration.NO_CONFLICT,
+    )
+    ReviewAssignment.objects.create(
+        proposal=proposal_a,
+        reviewer=released,
+        assigned_at=now,
+        due_at=now + timedelta(days=10),
+        conflict_declaration=ConflictDeclaration.NO_CONFLICT,
+        status=AssignmentStatus.RELEASED,
+        released_at=now,
     )
     conflicted_assignment = ReviewAssignment.objects.create(
         proposal=proposal_a, reviewer=conflicted, assigned_at=now, due_at=now + timedelta(days=10)
@@ -132,19 +154,22 @@ def build_world() -> World:
     assert ReviewAssignment.objects.get(pk=conflicted_assignment.pk).status == AssignmentStatus.RELEASED
     lead = ProgramLeadFactory(email="lead@buyer.example")
     lead.groups.add(leads)
-    for user in (a_owner, a_editor, a_viewer, b_editor, same, other, conflicted, lead):
+    for user in (a_owner, a_editor, a_viewer, b_editor, same, declared, released, other, conflicted, lead):
         user.emailaddress_set.create(email=user.email, verified=True, primary=True)
     TOTP.activate(lead, "JBSWY3DPEHPK3PXPJBSWY3DP")
     token = api_token_create(user=a_editor, name="ERP", scope="read", lifetime_days=30).token
 
     world.users = {
         "anonymous": None,
-        "a_viewer": a_viewer,
+        "a_owner": a_owner,
         "a_editor": a_editor,
+        "a_viewer": a_viewer,
         "b_editor": b_editor,
-        "reviewer_same_sector": same,
-        "reviewer_other_sector": other,
+        "reviewer_undeclared": same,
+        "reviewer_declared": declared,
         "reviewer_conflicted": conflicted,
+        "reviewer_released": released,
+        "reviewer_other_sector": other,
         "program_lead": lead,
     }
     world.objects = {

@@ -10,14 +10,18 @@ Answer classes:
   ok      the view answered (2xx, 3xx elsewhere than a sign-in page, or 400/409/415/422: it read the input)
   login   sent to sign in (302 to a login page) or 401
   away    sent elsewhere first: supplier pages send people without a company to register one (302)
-  denied  403
-  hidden  404: the object or page is not theirs to know about
-  no-method  405: the route does not take this method from anyone
+  403     denied, with a page or problem that says why (a viewer asked to change something)
+  404     the object or page is not theirs to know about
+  405     the route does not take this method from anyone
+
+The rules behind the answers are `rfp/rules.py` and `suppliers/rules.py`; where the close of the round changes an
+answer (sealed commercial terms, editing and submitting), CLOSE_ROUTES gives the exact status before and after.
 """
 
 import os
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -29,8 +33,10 @@ from tests.security.authorization_world import ACTORS, build_world
 
 pytestmark = pytest.mark.django_db
 
-OK, LOGIN, AWAY, DENIED, HIDDEN, NO_METHOD = "ok", "login", "away", "denied", "hidden", "no-method"
-_ACTOR_SHORT = dict(zip(ACTORS, ("anon", "aV", "aE", "bE", "rSame", "rOther", "rConf", "lead"), strict=True))
+OK, LOGIN, AWAY, DENIED, HIDDEN, NO_METHOD = "ok", "login", "away", "403", "404", "405"
+_ACTOR_SHORT = dict(
+    zip(ACTORS, ("anon", "aO", "aE", "aV", "bE", "rUnd", "rDecl", "rConf", "rRel", "rOther", "lead"), strict=True)
+)
 
 
 @dataclass(frozen=True)
@@ -98,10 +104,10 @@ def _admin_object_id(route: Route, world) -> str:
     return str(instance.pk) if instance is not None else "999999"
 
 
-def url_for(route: Route, world) -> str:
+def url_for(route: Route, world, *, proposal: str = "proposal_a") -> str:
     if route.name == "api:not-found":
         return "/api/v1/no-such-thing/"
-    objects = world.objects
+    objects = {**world.objects, "proposal_a": world.objects[proposal]}
     pattern = route.pattern
     values = {}
     for param in route.params:
@@ -158,8 +164,10 @@ def url_for(route: Route, world) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def observe(route: Route, method: str, world, clients: dict[str, Client]) -> dict[str, str]:
-    url = url_for(route, world)
+def observe(
+    route: Route, method: str, world, clients: dict[str, Client], *, proposal: str = "proposal_a", statuses=False
+) -> dict[str, str]:
+    url = url_for(route, world, proposal=proposal)
     seen = {}
     for actor in ACTORS:
         client = clients[actor]
@@ -167,7 +175,7 @@ def observe(route: Route, method: str, world, clients: dict[str, Client]) -> dic
         with transaction.atomic():
             response = client.generic(method, url, "" if method == "GET" else "{}", "application/json")
             transaction.set_rollback(True)
-        seen[actor] = classify(response)
+        seen[actor] = str(response.status_code) if statuses else classify(response)
         session = response.cookies.get(settings.SESSION_COOKIE_NAME)
         if world.users[actor] is not None and ((session is not None and not session.value) or route_signs_out(route)):
             client.force_login(world.users[actor])  # a sign-out route signed them out: back in for the next one
@@ -202,16 +210,22 @@ def clients(world) -> dict[str, Client]:
 # The table
 # ---------------------------------------------------------------------------------------------------------------
 #
-# ROUTES: route -> method -> the eight answers, in the order of ACTORS:
-#   anonymous  A's viewer  A's editor  B's editor  reviewer (A's sector, assigned)  reviewer (other sector)
-#   reviewer (conflicted with A)  program lead
-# A method left out must answer no-method to everyone.
+# ROUTES: route -> method -> the eleven answers, before the round closes, in the order of ACTORS:
+#   anon   anonymous
+#   aO aE aV  supplier A's owner, editor, viewer (A's proposal is submitted, with a file and a PDF summary)
+#   bE     supplier B's editor (another supplier)
+#   rUnd   reviewer holding A's proposal who has not declared conflicts: the declaration only (409 in the API)
+#   rDecl  reviewer holding A's proposal who declared no conflict: reads and scores it
+#   rConf  reviewer who declared a conflict (released)       rRel  reviewer released after declaring no conflict
+#   rOther reviewer of another sector                        lead  program lead
+# A method left out must answer 405 to everyone.
+
 #
 # PANEL_MODELS: each model of the panel (Django admin) -> the program lead's six answers for
 #   list  add  history  delete  change page (GET)  change (POST)
 # as o(k) d(enied) h(idden: the world has no such row). The panel is the program leads' alone: everyone else,
 # reviewers included, is sent to /panel/login/ (which sends a signed-in reviewer to the review queue); the object
-# shortcut (<object_id>/) redirects a program lead to the change page.
+# shortcut (<object_id>/) redirects a program lead to the change page. What the supplier owns is read-only there.
 # Policy notes for the lead: buyer staff may register a company (portal/company/register/) and make API tokens.
 
 PANEL_MODELS: dict[str, str] = {
@@ -221,11 +235,11 @@ PANEL_MODELS: dict[str, str] = {
     "accounts.user": "dddddd",
     "audit.auditevent": "ododod",
     "jobs.job": "ododod",
-    "suppliers.supplier": "oooooo",
-    "suppliers.suppliermember": "oooooo",
-    "suppliers.facility": "oooooo",
-    "suppliers.certification": "oooooo",
-    "suppliers.invitation": "odoooo",
+    "suppliers.supplier": "ododdd",
+    "suppliers.suppliermember": "ododdd",
+    "suppliers.facility": "ododdd",
+    "suppliers.certification": "ododdd",
+    "suppliers.invitation": "ododdd",
     "suppliers.screeninglist": "odhdhd",
     "suppliers.screeningentry": "odhdhd",
     "documents.summarypdf": "dddddd",
@@ -234,16 +248,16 @@ PANEL_MODELS: dict[str, str] = {
     "rfp.rfp": "oooooo",
     "rfp.addendum": "oooooo",
     "rfp.addendumacknowledgement": "ododod",
-    "rfp.clarification": "oooooo",
-    "rfp.proposal": "ododoo",
-    "rfp.commercialterms": "ododoo",
-    "rfp.datacenterdetails": "ododoo",
-    "rfp.electronicsdetails": "odhdhh",
-    "rfp.roboticsdetails": "ododoo",
+    "rfp.clarification": "ododdo",
+    "rfp.proposal": "ododod",
+    "rfp.commercialterms": "ododod",
+    "rfp.datacenterdetails": "ododod",
+    "rfp.electronicsdetails": "odhdhd",
+    "rfp.roboticsdetails": "ododod",
     "rfp.attachment": "ododod",
     "rfp.proposalversion": "ododod",
     "rfp.proposalcheck": "odhdhd",
-    "rfp.informationrequest": "odhhhh",
+    "rfp.informationrequest": "odhdhd",
     "rfp.reviewerprofile": "oooooo",
     "rfp.reviewerconflict": "oooooo",
     "rfp.rubric": "oooooo",
@@ -260,489 +274,489 @@ PANEL_MODELS: dict[str, str] = {
 
 ROUTES: dict[str, dict[str, str]] = {
     "panel/login/": {
-        "GET": "login ok ok ok ok ok ok login",
-        "POST": "login ok ok ok ok ok ok login",
+        "GET": "login ok ok ok ok ok ok ok ok ok login",
+        "POST": "login ok ok ok ok ok ok ok ok ok login",
     },
     "panel/": {
-        "GET": "login login login login login login login ok",
-        "POST": "login login login login login login login ok",
+        "GET": "login login login login login login login login login login ok",
+        "POST": "login login login login login login login login login login ok",
     },
     "panel/logout/": {
-        "GET": "hidden hidden hidden hidden hidden hidden hidden no-method",
-        "POST": "hidden hidden hidden hidden hidden hidden hidden ok",
+        "GET": "404 404 404 404 404 404 404 404 404 404 405",
+        "POST": "404 404 404 404 404 404 404 404 404 404 ok",
     },
     "panel/password_change/": {
-        "GET": "login login login login login login login ok",
-        "POST": "login login login login login login login ok",
+        "GET": "login login login login login login login login login login ok",
+        "POST": "login login login login login login login login login login ok",
     },
     "panel/password_change/done/": {
-        "GET": "login login login login login login login ok",
-        "POST": "login login login login login login login no-method",
+        "GET": "login login login login login login login login login login ok",
+        "POST": "login login login login login login login login login login 405",
     },
     "panel/autocomplete/": {
-        "GET": "login login login login login login login denied",
-        "POST": "login login login login login login login no-method",
+        "GET": "login login login login login login login login login login 403",
+        "POST": "login login login login login login login login login login 405",
     },
     "panel/jsi18n/": {
-        "GET": "login login login login login login login ok",
-        "POST": "login login login login login login login no-method",
+        "GET": "login login login login login login login login login login ok",
+        "POST": "login login login login login login login login login login 405",
     },
     "panel/r/<path:content_type_id>/<path:object_id>/": {
-        "GET": "login login login login login login login hidden",
-        "POST": "login login login login login login login hidden",
+        "GET": "login login login login login login login login login login 404",
+        "POST": "login login login login login login login login login login 404",
     },
     "panel/accounts/user/<id>/password/": {
-        "GET": "login login login login login login login denied",
-        "POST": "login login login login login login login denied",
+        "GET": "login login login login login login login login login login 403",
+        "POST": "login login login login login login login login login login 403",
     },
-    "panel/^(?P<app_label>auth|account|mfa|accounts|audit|jobs|suppliers|documents|rfp|tokens|notifications)/$": {
-        "GET": "login login login login login login login ok",
-        "POST": "login login login login login login login ok",
+    "panel/^(?P<app_label>audit|accounts|auth|account|mfa|jobs|suppliers|documents|rfp|tokens|notifications)/$": {
+        "GET": "login login login login login login login login login login ok",
+        "POST": "login login login login login login login login login login ok",
     },
     "panel/(?P<url>.*)$": {
-        "GET": "login login login login login login login hidden",
-        "POST": "login login login login login login login hidden",
+        "GET": "login login login login login login login login login login 404",
+        "POST": "login login login login login login login login login login 404",
     },
-    "healthz": {"GET": "ok ok ok ok ok ok ok ok"},
-    "readyz": {"GET": "ok ok ok ok ok ok ok ok"},
-    "metrics": {"GET": "hidden hidden hidden hidden hidden hidden hidden hidden"},
-    "review/": {"GET": "login hidden hidden hidden ok ok ok ok"},
-    "review/decide/": {"POST": "login hidden hidden hidden hidden hidden hidden ok"},
-    "review/unassigned/": {"GET": "login hidden hidden hidden hidden hidden hidden ok"},
-    "review/sla/": {"GET": "login hidden hidden hidden hidden hidden hidden ok"},
-    "review/ranking/": {"GET": "login hidden hidden hidden hidden hidden hidden ok"},
-    "review/proposals/<str:reference>/": {"GET": "login hidden hidden hidden ok hidden hidden ok"},
-    "review/proposals/<str:reference>/conflict/": {"POST": "login hidden hidden hidden ok hidden hidden hidden"},
-    "review/proposals/<str:reference>/review/": {"POST": "login hidden hidden hidden ok hidden hidden hidden"},
-    "review/proposals/<str:reference>/commercial-terms/": {
-        "POST": "login hidden hidden hidden hidden hidden hidden ok"
-    },
-    "review/proposals/<str:reference>/decide/": {"POST": "login hidden hidden hidden hidden hidden hidden ok"},
-    "review/proposals/<str:reference>/assign/": {"POST": "login hidden hidden hidden hidden hidden hidden ok"},
-    "api/v1/": {"GET": "ok ok ok ok ok ok ok ok"},
-    "api/v1/schema/": {"GET": "ok ok ok ok ok ok ok ok"},
-    "api/v1/docs/": {"GET": "ok ok ok ok ok ok ok ok"},
-    "api/v1/docs/redoc/": {"GET": "ok ok ok ok ok ok ok ok"},
+    "healthz": {"GET": "ok ok ok ok ok ok ok ok ok ok ok"},
+    "readyz": {"GET": "ok ok ok ok ok ok ok ok ok ok ok"},
+    "metrics": {"GET": "404 404 404 404 404 404 404 404 404 404 404"},
+    "review/": {"GET": "login 404 404 404 404 ok ok ok ok ok ok"},
+    "review/decide/": {"POST": "login 404 404 404 404 404 404 404 404 404 ok"},
+    "review/unassigned/": {"GET": "login 404 404 404 404 404 404 404 404 404 ok"},
+    "review/sla/": {"GET": "login 404 404 404 404 404 404 404 404 404 ok"},
+    "review/ranking/": {"GET": "login 404 404 404 404 404 404 404 404 404 ok"},
+    "review/proposals/<str:reference>/": {"GET": "login 404 404 404 404 ok ok 404 404 404 ok"},
+    "review/proposals/<str:reference>/conflict/": {"POST": "login 404 404 404 404 ok ok 404 404 404 404"},
+    "review/proposals/<str:reference>/review/": {"POST": "login 404 404 404 404 ok ok 404 404 404 404"},
+    "review/proposals/<str:reference>/commercial-terms/": {"POST": "login 404 404 404 404 404 404 404 404 404 ok"},
+    "review/proposals/<str:reference>/decide/": {"POST": "login 404 404 404 404 404 404 404 404 404 ok"},
+    "review/proposals/<str:reference>/assign/": {"POST": "login 404 404 404 404 404 404 404 404 404 ok"},
+    "api/v1/": {"GET": "ok ok ok ok ok ok ok ok ok ok ok"},
+    "api/v1/schema/": {"GET": "ok ok ok ok ok ok ok ok ok ok ok"},
+    "api/v1/docs/": {"GET": "ok ok ok ok ok ok ok ok ok ok ok"},
+    "api/v1/docs/redoc/": {"GET": "ok ok ok ok ok ok ok ok ok ok ok"},
     "api/v1/company/": {
-        "GET": "login ok ok ok hidden hidden hidden hidden",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok 404 404 404 404 404 404",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "api/v1/company/members/": {
-        "GET": "login ok ok ok hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok ok 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "api/v1/company/members/<int:member_id>/": {
-        "GET": "login ok ok hidden hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok 404 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "api/v1/company/invitations/": {
-        "GET": "login ok ok ok hidden hidden hidden hidden",
-        "POST": "login denied denied denied hidden hidden hidden hidden",
+        "GET": "login ok ok ok ok 404 404 404 404 404 404",
+        "POST": "login ok 403 403 403 404 404 404 404 404 404",
     },
     "api/v1/company/invitations/<int:invitation_id>/revoke/": {
-        "GET": "login no-method no-method no-method no-method no-method no-method no-method",
-        "POST": "login denied denied denied hidden hidden hidden hidden",
+        "GET": "login 405 405 405 405 405 405 405 405 405 405",
+        "POST": "login ok 403 403 403 404 404 404 404 404 404",
     },
     "api/v1/invitations/accept/": {
-        "GET": "login no-method no-method no-method no-method no-method no-method no-method",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login 405 405 405 405 405 405 405 405 405 405",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "api/v1/company/facilities/": {
-        "GET": "login ok ok ok hidden hidden hidden hidden",
-        "POST": "login denied ok ok hidden hidden hidden hidden",
+        "GET": "login ok ok ok ok 404 404 404 404 404 404",
+        "POST": "login ok ok 403 ok 404 404 404 404 404 404",
     },
     "api/v1/company/facilities/<int:facility_id>/": {
-        "GET": "login ok ok hidden hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok 404 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "api/v1/company/certifications/": {
-        "GET": "login ok ok ok hidden hidden hidden hidden",
-        "POST": "login denied ok ok hidden hidden hidden hidden",
+        "GET": "login ok ok ok ok 404 404 404 404 404 404",
+        "POST": "login ok ok 403 ok 404 404 404 404 404 404",
     },
     "api/v1/company/certifications/<int:certification_id>/": {
-        "GET": "login ok ok hidden hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok 404 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "api/v1/company/certifications/<int:certification_id>/document/": {
-        "GET": "login ok ok hidden hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok 404 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
-    "api/v1/rfps/open/": {"GET": "ok ok ok ok ok ok ok ok"},
+    "api/v1/rfps/open/": {"GET": "ok ok ok ok ok ok ok ok ok ok ok"},
     "api/v1/rfps/<str:reference>/": {
-        "GET": "login ok ok ok hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok ok 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "api/v1/rfps/<str:reference>/addenda/": {
-        "GET": "login ok ok ok hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok ok 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "api/v1/rfps/<str:reference>/addenda/<int:number>/acknowledge/": {
-        "GET": "login no-method no-method no-method no-method no-method no-method no-method",
-        "POST": "login denied ok ok hidden hidden hidden hidden",
+        "GET": "login 405 405 405 405 405 405 405 405 405 405",
+        "POST": "login ok ok 403 ok 404 404 404 404 404 404",
     },
     "api/v1/rfps/<str:reference>/clarifications/": {
-        "GET": "login ok ok ok hidden hidden hidden hidden",
-        "POST": "login denied ok ok hidden hidden hidden hidden",
+        "GET": "login ok ok ok ok 404 404 404 404 404 404",
+        "POST": "login ok ok 403 ok 404 404 404 404 404 404",
     },
     "api/v1/proposals/": {
-        "GET": "login ok ok ok hidden hidden hidden hidden",
-        "POST": "login denied ok ok hidden hidden hidden hidden",
+        "GET": "login ok ok ok ok 404 404 404 404 404 404",
+        "POST": "login ok ok 403 ok 404 404 404 404 404 404",
     },
     "api/v1/proposals/<str:reference>/": {
-        "GET": "login ok ok hidden hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok 404 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "api/v1/proposals/<str:reference>/sector-details/": {
-        "GET": "login ok ok hidden hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok 404 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "api/v1/proposals/<str:reference>/commercial-terms/": {
-        "GET": "login ok ok hidden hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok 404 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "api/v1/proposals/<str:reference>/status/": {
-        "GET": "login ok ok hidden hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok 404 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "api/v1/proposals/<str:reference>/submit/": {
-        "GET": "login no-method no-method no-method no-method no-method no-method no-method",
-        "POST": "login denied ok hidden hidden hidden hidden hidden",
+        "GET": "login 405 405 405 405 405 405 405 405 405 405",
+        "POST": "login ok ok 403 404 404 404 404 404 404 404",
     },
     "api/v1/proposals/<str:reference>/withdraw/": {
-        "GET": "login no-method no-method no-method no-method no-method no-method no-method",
-        "POST": "login denied ok hidden hidden hidden hidden hidden",
+        "GET": "login 405 405 405 405 405 405 405 405 405 405",
+        "POST": "login ok ok 403 404 404 404 404 404 404 404",
     },
     "api/v1/proposals/<str:reference>/resubmit/": {
-        "GET": "login no-method no-method no-method no-method no-method no-method no-method",
-        "POST": "login denied ok hidden hidden hidden hidden hidden",
+        "GET": "login 405 405 405 405 405 405 405 405 405 405",
+        "POST": "login ok ok 403 404 404 404 404 404 404 404",
     },
     "api/v1/proposals/<str:reference>/information-requests/": {
-        "GET": "login ok ok hidden hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok 404 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "api/v1/proposals/<str:reference>/versions/": {
-        "GET": "login ok ok hidden hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok 404 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "api/v1/proposals/<str:reference>/versions/<int:number>/": {
-        "GET": "login ok ok hidden hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok 404 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "api/v1/proposals/<str:reference>/attachments/": {
-        "GET": "login ok ok hidden hidden hidden hidden hidden",
-        "POST": "login denied ok hidden hidden hidden hidden hidden",
+        "GET": "login ok ok ok 404 404 404 404 404 404 404",
+        "POST": "login ok ok 403 404 404 404 404 404 404 404",
     },
     "api/v1/proposals/<str:reference>/attachments/<int:attachment_id>/": {
-        "GET": "login ok ok hidden hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok 404 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "api/v1/proposals/<str:reference>/attachments/<int:attachment_id>/download/": {
-        "GET": "login ok ok hidden ok hidden hidden ok",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok 404 404 ok 404 404 404 ok",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "api/v1/review/assignments/": {
-        "GET": "login hidden hidden hidden ok ok ok hidden",
-        "POST": "login hidden hidden hidden no-method no-method no-method hidden",
+        "GET": "login 404 404 404 404 ok ok ok ok ok 404",
+        "POST": "login 404 404 404 404 405 405 405 405 405 404",
     },
     "api/v1/review/proposals/": {
-        "GET": "login hidden hidden hidden hidden hidden hidden ok",
-        "POST": "login hidden hidden hidden hidden hidden hidden no-method",
+        "GET": "login 404 404 404 404 404 404 404 404 404 ok",
+        "POST": "login 404 404 404 404 404 404 404 404 404 405",
     },
     "api/v1/review/decisions/": {
-        "GET": "login hidden hidden hidden hidden hidden hidden no-method",
-        "POST": "login hidden hidden hidden hidden hidden hidden ok",
+        "GET": "login 404 404 404 404 404 404 404 404 404 405",
+        "POST": "login 404 404 404 404 404 404 404 404 404 ok",
     },
     "api/v1/review/unassigned/": {
-        "GET": "login hidden hidden hidden hidden hidden hidden ok",
-        "POST": "login hidden hidden hidden hidden hidden hidden no-method",
+        "GET": "login 404 404 404 404 404 404 404 404 404 ok",
+        "POST": "login 404 404 404 404 404 404 404 404 404 405",
     },
     "api/v1/review/sla/": {
-        "GET": "login hidden hidden hidden hidden hidden hidden ok",
-        "POST": "login hidden hidden hidden hidden hidden hidden no-method",
+        "GET": "login 404 404 404 404 404 404 404 404 404 ok",
+        "POST": "login 404 404 404 404 404 404 404 404 404 405",
     },
     "api/v1/review/rfps/<str:reference>/ranking/": {
-        "GET": "login hidden hidden hidden hidden hidden hidden ok",
-        "POST": "login hidden hidden hidden hidden hidden hidden no-method",
+        "GET": "login 404 404 404 404 404 404 404 404 404 ok",
+        "POST": "login 404 404 404 404 404 404 404 404 404 405",
     },
     "api/v1/review/proposals/<str:reference>/": {
-        "GET": "login hidden hidden hidden ok hidden hidden ok",
-        "POST": "login hidden hidden hidden no-method no-method no-method no-method",
+        "GET": "login 404 404 404 404 ok ok 404 404 404 ok",
+        "POST": "login 404 404 404 404 405 405 405 405 405 405",
     },
     "api/v1/review/proposals/<str:reference>/conflict/": {
-        "GET": "login hidden hidden hidden no-method no-method no-method hidden",
-        "POST": "login hidden hidden hidden ok hidden hidden hidden",
+        "GET": "login 404 404 404 404 405 405 405 405 405 404",
+        "POST": "login 404 404 404 404 ok ok 404 404 404 404",
     },
     "api/v1/review/proposals/<str:reference>/review/": {
-        "GET": "login hidden hidden hidden hidden hidden hidden hidden",
-        "POST": "login hidden hidden hidden no-method no-method no-method hidden",
+        "GET": "login 404 404 404 404 404 404 404 404 404 404",
+        "POST": "login 404 404 404 404 405 405 405 405 405 404",
     },
     "api/v1/review/proposals/<str:reference>/review/submit/": {
-        "GET": "login hidden hidden hidden no-method no-method no-method hidden",
-        "POST": "login hidden hidden hidden ok hidden hidden hidden",
+        "GET": "login 404 404 404 404 405 405 405 405 405 404",
+        "POST": "login 404 404 404 404 ok ok 404 404 404 404",
     },
     "api/v1/review/proposals/<str:reference>/commercial-terms/": {
-        "GET": "login hidden hidden hidden no-method no-method no-method no-method",
-        "POST": "login hidden hidden hidden hidden hidden hidden ok",
+        "GET": "login 404 404 404 404 405 405 405 405 405 405",
+        "POST": "login 404 404 404 404 404 404 404 404 404 ok",
     },
     "api/v1/review/proposals/<str:reference>/decision/": {
-        "GET": "login hidden hidden hidden hidden hidden hidden no-method",
-        "POST": "login hidden hidden hidden hidden hidden hidden ok",
+        "GET": "login 404 404 404 404 404 404 404 404 404 405",
+        "POST": "login 404 404 404 404 404 404 404 404 404 ok",
     },
     "api/v1/review/proposals/<str:reference>/history/": {
-        "GET": "login hidden hidden hidden hidden hidden hidden ok",
-        "POST": "login hidden hidden hidden hidden hidden hidden no-method",
+        "GET": "login 404 404 404 404 404 404 404 404 404 ok",
+        "POST": "login 404 404 404 404 404 404 404 404 404 405",
     },
     "api/v1/review/proposals/<str:reference>/assign/": {
-        "GET": "login hidden hidden hidden hidden hidden hidden no-method",
-        "POST": "login hidden hidden hidden hidden hidden hidden ok",
+        "GET": "login 404 404 404 404 404 404 404 404 404 405",
+        "POST": "login 404 404 404 404 404 404 404 404 404 ok",
     },
     "api/v1/exports/rfps/<str:reference>/proposals/": {
-        "GET": "login hidden hidden hidden hidden hidden hidden ok",
-        "POST": "login hidden hidden hidden hidden hidden hidden no-method",
+        "GET": "login 404 404 404 404 404 404 404 404 404 ok",
+        "POST": "login 404 404 404 404 404 404 404 404 404 405",
     },
     "api/v1/exports/rfps/<str:reference>/reviews/": {
-        "GET": "login hidden hidden hidden hidden hidden hidden ok",
-        "POST": "login hidden hidden hidden hidden hidden hidden no-method",
+        "GET": "login 404 404 404 404 404 404 404 404 404 ok",
+        "POST": "login 404 404 404 404 404 404 404 404 404 405",
     },
     "api/v1/exports/rfps/<str:reference>/ocds/": {
-        "GET": "login hidden hidden hidden hidden hidden hidden ok",
-        "POST": "login hidden hidden hidden hidden hidden hidden no-method",
+        "GET": "login 404 404 404 404 404 404 404 404 404 ok",
+        "POST": "login 404 404 404 404 404 404 404 404 404 405",
     },
     "api/v1/^.*$": {
-        "GET": "hidden hidden hidden hidden hidden hidden hidden hidden",
-        "POST": "hidden hidden hidden hidden hidden hidden hidden hidden",
+        "GET": "404 404 404 404 404 404 404 404 404 404 404",
+        "POST": "404 404 404 404 404 404 404 404 404 404 404",
     },
-    "exports/rfps/<str:reference>/proposals.csv": {"GET": "login hidden hidden hidden hidden hidden hidden ok"},
-    "exports/rfps/<str:reference>/reviews.csv": {"GET": "login hidden hidden hidden hidden hidden hidden ok"},
-    "exports/rfps/<str:reference>/ocds.json": {"GET": "login hidden hidden hidden hidden hidden hidden ok"},
-    "documents/proposals/<int:proposal_id>/summary.pdf": {"GET": "login ok ok hidden ok hidden hidden ok"},
+    "exports/rfps/<str:reference>/proposals.csv": {"GET": "login 404 404 404 404 404 404 404 404 404 ok"},
+    "exports/rfps/<str:reference>/reviews.csv": {"GET": "login 404 404 404 404 404 404 404 404 404 ok"},
+    "exports/rfps/<str:reference>/ocds.json": {"GET": "login 404 404 404 404 404 404 404 404 404 ok"},
+    "documents/proposals/<int:proposal_id>/summary.pdf": {"GET": "login ok ok ok 404 404 ok 404 404 404 ok"},
     "accounts/login/": {
-        "GET": "ok ok ok ok ok ok ok ok",
-        "POST": "ok ok ok ok ok ok ok ok",
+        "GET": "ok ok ok ok ok ok ok ok ok ok ok",
+        "POST": "ok ok ok ok ok ok ok ok ok ok ok",
     },
     "accounts/logout/": {
-        "GET": "ok ok ok ok ok ok ok ok",
-        "POST": "ok ok ok ok ok ok ok ok",
+        "GET": "ok ok ok ok ok ok ok ok ok ok ok",
+        "POST": "ok ok ok ok ok ok ok ok ok ok ok",
     },
-    "accounts/inactive/": {"GET": "ok ok ok ok ok ok ok ok"},
+    "accounts/inactive/": {"GET": "ok ok ok ok ok ok ok ok ok ok ok"},
     "accounts/signup/": {
-        "GET": "ok ok ok ok ok ok ok ok",
-        "POST": "ok ok ok ok ok ok ok ok",
+        "GET": "ok ok ok ok ok ok ok ok ok ok ok",
+        "POST": "ok ok ok ok ok ok ok ok ok ok ok",
     },
     "accounts/reauthenticate/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "accounts/reauthenticate/code/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "accounts/reauthenticate/code/confirm/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "accounts/email/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
-    "accounts/confirm-email/": {"GET": "ok ok ok ok ok ok ok ok"},
+    "accounts/confirm-email/": {"GET": "ok ok ok ok ok ok ok ok ok ok ok"},
     "accounts/password/change/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "accounts/password/set/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "accounts/password/reset/": {
-        "GET": "ok ok ok ok ok ok ok ok",
-        "POST": "ok ok ok ok ok ok ok ok",
+        "GET": "ok ok ok ok ok ok ok ok ok ok ok",
+        "POST": "ok ok ok ok ok ok ok ok ok ok ok",
     },
     "accounts/login/code/confirm/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": {
-        "GET": "ok ok ok ok ok ok ok ok",
-        "POST": "hidden hidden hidden hidden hidden hidden hidden hidden",
+        "GET": "ok ok ok ok ok ok ok ok ok ok ok",
+        "POST": "404 404 404 404 404 404 404 404 404 404 404",
     },
-    "accounts/password/reset/key/done/": {"GET": "ok ok ok ok ok ok ok ok"},
+    "accounts/password/reset/key/done/": {"GET": "ok ok ok ok ok ok ok ok ok ok ok"},
     "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": {
-        "GET": "ok ok ok ok ok ok ok ok",
-        "POST": "ok ok ok ok ok ok ok ok",
+        "GET": "ok ok ok ok ok ok ok ok ok ok ok",
+        "POST": "ok ok ok ok ok ok ok ok ok ok ok",
     },
-    "accounts/password/reset/done/": {"GET": "ok ok ok ok ok ok ok ok"},
+    "accounts/password/reset/done/": {"GET": "ok ok ok ok ok ok ok ok ok ok ok"},
     "accounts/2fa/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "accounts/2fa/authenticate/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "accounts/2fa/reauthenticate/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "accounts/2fa/totp/activate/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "accounts/2fa/totp/deactivate/": {
-        "GET": "login hidden hidden hidden hidden hidden hidden ok",
-        "POST": "login hidden hidden hidden hidden hidden hidden ok",
+        "GET": "login 404 404 404 404 404 404 404 404 404 ok",
+        "POST": "login 404 404 404 404 404 404 404 404 404 ok",
     },
     "accounts/2fa/recovery-codes/": {
-        "GET": "login hidden hidden hidden hidden hidden hidden hidden",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login 404 404 404 404 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "accounts/2fa/recovery-codes/generate/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "accounts/2fa/recovery-codes/download/": {
-        "GET": "login hidden hidden hidden hidden hidden hidden hidden",
-        "POST": "login hidden hidden hidden hidden hidden hidden hidden",
+        "GET": "login 404 404 404 404 404 404 404 404 404 404",
+        "POST": "login 404 404 404 404 404 404 404 404 404 404",
     },
     "": {
-        "GET": "ok ok ok ok ok ok ok ok",
-        "POST": "ok ok ok ok ok ok ok ok",
+        "GET": "ok ok ok ok ok ok ok ok ok ok ok",
+        "POST": "ok ok ok ok ok ok ok ok ok ok ok",
     },
     "portal/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "portal/company/": {
-        "GET": "login ok ok ok away away away away",
-        "POST": "login ok ok ok away away away away",
+        "GET": "login ok ok ok ok away away away away away away",
+        "POST": "login ok ok ok ok away away away away away away",
     },
     "portal/company/register/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "portal/company/edit/": {
-        "GET": "login denied ok ok away away away away",
-        "POST": "login denied ok ok away away away away",
+        "GET": "login ok ok 403 ok away away away away away away",
+        "POST": "login ok ok 403 ok away away away away away away",
     },
     "portal/company/naics/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "portal/company/team/": {
-        "GET": "login ok ok ok away away away away",
-        "POST": "login ok ok ok away away away away",
+        "GET": "login ok ok ok ok away away away away away away",
+        "POST": "login ok ok ok ok away away away away away away",
     },
     "portal/company/team/invite/": {
-        "GET": "login denied denied denied away away away away",
-        "POST": "login denied denied denied away away away away",
+        "GET": "login 405 403 403 403 away away away away away away",
+        "POST": "login ok 403 403 403 away away away away away away",
     },
     "portal/company/team/invitations/<int:pk>/revoke/": {
-        "GET": "login denied denied denied away away away away",
-        "POST": "login denied denied denied away away away away",
+        "GET": "login 405 403 403 403 away away away away away away",
+        "POST": "login ok 403 403 403 away away away away away away",
     },
     "portal/company/team/members/<int:pk>/role/": {
-        "GET": "login denied denied denied away away away away",
-        "POST": "login denied denied denied away away away away",
+        "GET": "login 405 403 403 403 away away away away away away",
+        "POST": "login ok 403 403 403 away away away away away away",
     },
     "portal/company/team/members/<int:pk>/remove/": {
-        "GET": "login denied denied denied away away away away",
-        "POST": "login denied denied denied away away away away",
+        "GET": "login 405 403 403 403 away away away away away away",
+        "POST": "login ok 403 403 403 away away away away away away",
     },
     "portal/invitations/<str:token>/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "portal/company/facilities/": {
-        "GET": "login ok ok ok away away away away",
-        "POST": "login ok ok ok away away away away",
+        "GET": "login ok ok ok ok away away away away away away",
+        "POST": "login ok ok ok ok away away away away away away",
     },
     "portal/company/facilities/new/": {
-        "GET": "login denied ok ok away away away away",
-        "POST": "login denied ok ok away away away away",
+        "GET": "login ok ok 403 ok away away away away away away",
+        "POST": "login ok ok 403 ok away away away away away away",
     },
     "portal/company/facilities/<int:pk>/edit/": {
-        "GET": "login denied ok hidden away away away away",
-        "POST": "login denied ok hidden away away away away",
+        "GET": "login ok ok 403 404 away away away away away away",
+        "POST": "login ok ok 403 404 away away away away away away",
     },
     "portal/company/facilities/<int:pk>/delete/": {
-        "GET": "login denied ok hidden away away away away",
-        "POST": "login denied ok hidden away away away away",
+        "GET": "login ok ok 403 404 away away away away away away",
+        "POST": "login ok ok 403 404 away away away away away away",
     },
     "portal/company/certifications/": {
-        "GET": "login ok ok ok away away away away",
-        "POST": "login ok ok ok away away away away",
+        "GET": "login ok ok ok ok away away away away away away",
+        "POST": "login ok ok ok ok away away away away away away",
     },
     "portal/company/certifications/new/": {
-        "GET": "login denied ok ok away away away away",
-        "POST": "login denied ok ok away away away away",
+        "GET": "login ok ok 403 ok away away away away away away",
+        "POST": "login ok ok 403 ok away away away away away away",
     },
     "portal/company/certifications/<int:pk>/edit/": {
-        "GET": "login denied ok hidden away away away away",
-        "POST": "login denied ok hidden away away away away",
+        "GET": "login ok ok 403 404 away away away away away away",
+        "POST": "login ok ok 403 404 away away away away away away",
     },
     "portal/company/certifications/<int:pk>/delete/": {
-        "GET": "login denied ok hidden away away away away",
-        "POST": "login denied ok hidden away away away away",
+        "GET": "login ok ok 403 404 away away away away away away",
+        "POST": "login ok ok 403 404 away away away away away away",
     },
     "portal/company/certifications/<int:pk>/document/": {
-        "GET": "login ok ok hidden away away away away",
-        "POST": "login no-method no-method no-method away away away away",
+        "GET": "login ok ok ok 404 away away away away away away",
+        "POST": "login 405 405 405 405 away away away away away away",
     },
     "portal/rfps/<str:reference>/": {
-        "GET": "login ok ok ok away away away away",
-        "POST": "login ok ok ok away away away away",
+        "GET": "login ok ok ok ok away away away away away away",
+        "POST": "login ok ok ok ok away away away away away away",
     },
-    "portal/rfps/<str:reference>/addenda/<int:number>/acknowledge/": {"POST": "login denied ok ok away away away away"},
-    "portal/rfps/<str:reference>/questions/": {"POST": "login denied ok ok away away away away"},
+    "portal/rfps/<str:reference>/addenda/<int:number>/acknowledge/": {
+        "POST": "login ok ok 403 ok away away away away away away"
+    },
+    "portal/rfps/<str:reference>/questions/": {"POST": "login ok ok 403 ok away away away away away away"},
     "portal/proposals/": {
-        "GET": "login ok ok ok away away away away",
-        "POST": "login ok ok ok away away away away",
+        "GET": "login ok ok ok ok away away away away away away",
+        "POST": "login ok ok ok ok away away away away away away",
     },
     "portal/proposals/new/": {
-        "GET": "login denied ok ok away away away away",
-        "POST": "login denied ok ok away away away away",
+        "GET": "login ok ok 403 ok away away away away away away",
+        "POST": "login ok ok 403 ok away away away away away away",
     },
     "portal/proposals/<str:reference>/": {
-        "GET": "login ok ok hidden away away away away",
-        "POST": "login ok ok hidden away away away away",
+        "GET": "login ok ok ok 404 away away away away away away",
+        "POST": "login ok ok ok 404 away away away away away away",
     },
     "portal/proposals/<str:reference>/steps/<slug:step>/": {
-        "GET": "login ok ok hidden away away away away",
-        "POST": "login denied ok hidden away away away away",
+        "GET": "login ok ok ok 404 away away away away away away",
+        "POST": "login ok ok 403 404 away away away away away away",
     },
-    "portal/proposals/<str:reference>/submit/": {"POST": "login denied ok hidden away away away away"},
+    "portal/proposals/<str:reference>/submit/": {"POST": "login ok ok 403 404 away away away away away away"},
     "portal/proposals/<str:reference>/versions/<int:number>/receipt/": {
-        "GET": "login ok ok hidden away away away away",
-        "POST": "login ok ok hidden away away away away",
+        "GET": "login ok ok ok 404 away away away away away away",
+        "POST": "login ok ok ok 404 away away away away away away",
     },
-    "portal/proposals/<str:reference>/answer/": {"POST": "login denied ok hidden away away away away"},
+    "portal/proposals/<str:reference>/answer/": {"POST": "login ok ok 403 404 away away away away away away"},
     "portal/proposals/<str:reference>/withdraw/": {
-        "GET": "login denied ok hidden away away away away",
-        "POST": "login denied ok hidden away away away away",
+        "GET": "login ok ok 403 404 away away away away away away",
+        "POST": "login ok ok 403 404 away away away away away away",
     },
     "portal/proposals/<str:reference>/attachments/": {
-        "GET": "login ok ok hidden away away away away",
-        "POST": "login no-method no-method no-method away away away away",
+        "GET": "login ok ok ok 404 away away away away away away",
+        "POST": "login 405 405 405 405 away away away away away away",
     },
     "portal/proposals/<str:reference>/attachments/upload/": {
-        "GET": "login denied no-method no-method away away away away",
-        "POST": "login denied ok hidden away away away away",
+        "GET": "login 405 405 403 405 away away away away away away",
+        "POST": "login ok ok 403 404 away away away away away away",
     },
     "portal/proposals/<str:reference>/attachments/<int:attachment_id>/delete/": {
-        "GET": "login denied no-method no-method away away away away",
-        "POST": "login denied ok hidden away away away away",
+        "GET": "login 405 405 403 405 away away away away away away",
+        "POST": "login ok ok 403 404 away away away away away away",
     },
     "portal/proposals/<str:reference>/attachments/<int:attachment_id>/download/": {
-        "GET": "login ok ok hidden ok hidden hidden ok",
-        "POST": "login no-method no-method no-method no-method no-method no-method no-method",
+        "GET": "login ok ok ok 404 404 ok 404 404 404 ok",
+        "POST": "login 405 405 405 405 405 405 405 405 405 405",
     },
     "portal/account/api-tokens/": {
-        "GET": "login ok ok ok ok ok ok ok",
-        "POST": "login ok ok ok ok ok ok ok",
+        "GET": "login ok ok ok ok ok ok ok ok ok ok",
+        "POST": "login ok ok ok ok ok ok ok ok ok ok",
     },
     "portal/account/api-tokens/<int:pk>/revoke/": {
-        "GET": "login no-method no-method no-method no-method no-method no-method no-method",
-        "POST": "login hidden ok hidden hidden hidden hidden hidden",
+        "GET": "login 405 405 405 405 405 405 405 405 405 405",
+        "POST": "login 404 ok 404 404 404 404 404 404 404 404",
     },
 }
 
@@ -809,17 +823,74 @@ def test_every_route_answers_each_person_as_the_table_says(world, clients):
     assert not wrong, f"{len(wrong)} answers differ from the table:\n" + "\n".join(wrong)
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Before and after the close: the routes whose answer the close changes, as exact status codes
+# ---------------------------------------------------------------------------------------------------------------
+#
+# (route, method, whose proposal is in the URL: A's submitted one or B's draft) -> (before the close, after it),
+# each the eleven statuses in the order of ACTORS (anon aO aE aV bE rUnd rDecl rConf rRel rOther lead).
+# Sealed commercial terms: before the close only the lead's audited opening; after it the lead and rDecl.
+# Editing and submitting B's draft: B's editor before the close (400: answers missing), 409 after it; a viewer is
+# told their role reads only (403) before any proposal is looked up; everyone else gets a 404.
+
+CLOSE_ROUTES: dict[tuple[str, str, str], tuple[str, str]] = {
+    ("review/proposals/<str:reference>/commercial-terms/", "POST", "proposal_a"): (
+        "302 404 404 404 404 404 404 404 404 404 200",
+        "302 404 404 404 404 404 200 404 404 404 200",
+    ),
+    ("api/v1/review/proposals/<str:reference>/commercial-terms/", "POST", "proposal_a"): (
+        "401 404 404 404 404 404 404 404 404 404 200",
+        "401 404 404 404 404 404 200 404 404 404 200",
+    ),
+    ("api/v1/proposals/<str:reference>/", "PATCH", "proposal_b"): (
+        "401 404 404 403 200 404 404 404 404 404 404",
+        "401 404 404 403 409 404 404 404 404 404 404",
+    ),
+    ("api/v1/proposals/<str:reference>/commercial-terms/", "PATCH", "proposal_b"): (
+        "401 404 404 403 200 404 404 404 404 404 404",
+        "401 404 404 403 409 404 404 404 404 404 404",
+    ),
+    ("api/v1/proposals/<str:reference>/submit/", "POST", "proposal_b"): (
+        "401 404 404 403 400 404 404 404 404 404 404",
+        "401 404 404 403 409 404 404 404 404 404 404",
+    ),
+}
+
+
+def test_the_close_changes_the_answers_as_the_close_table_says(world, clients):
+    from django.utils import timezone
+
+    from rfp.models import Rfp
+
+    routes = {route.pattern: route for route in all_routes()}
+    assert set(pattern for pattern, _, _ in CLOSE_ROUTES) <= set(routes), "a close row names a route that is gone"
+    wrong = []
+    for moment in ("before", "after"):
+        if moment == "after":
+            Rfp.objects.filter(pk=world.objects["rfp"].pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+        for (pattern, method, proposal), rows in CLOSE_ROUTES.items():
+            want = dict(zip(ACTORS, rows[0 if moment == "before" else 1].split(), strict=True))
+            seen = observe(routes[pattern], method, world, clients, proposal=proposal, statuses=True)
+            wrong += [
+                f"{moment} the close, {method} /{pattern} ({proposal}) as {actor}: the table says {want[actor]}, "
+                f"the answer was {seen[actor]}"
+                for actor in ACTORS
+                if seen[actor] != want[actor]
+            ]
+    assert not wrong, f"{len(wrong)} answers differ from the close table:\n" + "\n".join(wrong)
+
+
 def test_reviewers_are_sent_from_the_panel_to_their_review_queue_without_seeing_a_proposal(world, clients):
     from rfp.models import CommercialTerms
 
     proposal = world.objects["proposal_a"]
     terms = CommercialTerms.objects.get(proposal=proposal)
     pages = [f"/panel/rfp/proposal/{proposal.pk}/change/", f"/panel/rfp/commercialterms/{terms.pk}/change/"]
-    for actor in ("reviewer_same_sector", "reviewer_other_sector", "reviewer_conflicted"):
+    for actor in ("reviewer_undeclared", "reviewer_declared", "reviewer_other_sector", "reviewer_conflicted"):
         for page in pages:
             response = clients[actor].get(page, follow=True)
             assert response.redirect_chain[-1][0] == "/review/", f"{actor} at {page} ends at {response.redirect_chain}"
             page_text = response.content.decode()
             assert "The review panel is for program leads" in page_text
-            if actor != "reviewer_same_sector":  # the one reviewer assigned to it finds it in their queue
+            if actor not in ("reviewer_undeclared", "reviewer_declared"):  # who hold it find it in their queue
                 assert proposal.supplier.legal_name not in page_text, f"{actor} reads {page}"

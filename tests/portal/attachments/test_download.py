@@ -112,10 +112,35 @@ def test_a_reviewer_whose_assignment_is_released_or_conflicted_gets_404(client, 
     assert client.get(_url(attachment)).status_code == 404
 
 
-def test_a_program_lead_downloads_any_file(client, attachment):
+def test_a_program_lead_downloads_the_file_of_a_submitted_proposal(client, attachment, owner):
+    _in_review(attachment.proposal, owner)
     client.force_login(ProgramLeadFactory())
 
     _assert_is_the_file(client.get(_url(attachment)))
+
+
+def test_a_drafts_file_is_the_suppliers_own_even_for_a_program_lead(client, attachment):
+    client.force_login(ProgramLeadFactory())
+
+    assert client.get(_url(attachment)).status_code == 404
+
+
+@pytest.mark.parametrize("route", ["portal", "api"])
+def test_an_assigned_reviewer_who_has_not_declared_conflicts_gets_404(client, attachment, owner, route):
+    _in_review(attachment.proposal, owner)
+    reviewer = ReviewerUserFactory()
+    _assign(attachment.proposal, reviewer)  # undeclared: the declaration comes before anything else
+    client.force_login(reviewer)
+    url = (
+        _url(attachment)
+        if route == "portal"
+        else f"/api/v1/proposals/{attachment.proposal.reference}/attachments/{attachment.pk}/download/"
+    )
+
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert CONTENT not in response.content
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client, attachment):

@@ -223,6 +223,22 @@ def test_a_viewer_cannot_withdraw_or_answer(client, viewer, editor, draft):
     assert draft.status == "submitted"
 
 
+def test_the_withdraw_button_follows_the_state_table_a_draft_included_and_a_decision_excluded(client, editor, draft):
+    # rfp.states.TRANSITIONS["withdraw"]: any status before a decision, a draft included (the service took it).
+    client.force_login(editor)
+    detail_url = reverse("portal:proposal_detail", args=[draft.reference])
+    assert "Withdraw this proposal" in client.get(detail_url).content.decode()
+
+    services.proposal_submit(proposal=draft, actor=editor)
+    services.proposal_start_review(proposal=draft)
+    services.proposal_decide_many(proposals=[draft], actor=ProgramLeadFactory(), outcome="declined", rationale="No.")
+    draft.refresh_from_db()
+    assert draft.status == "declined"
+    assert "Withdraw this proposal" not in client.get(detail_url).content.decode()
+    withdraw_page = client.get(reverse("portal:proposal_withdraw", args=[draft.reference])).content.decode()
+    assert "cannot be withdrawn" in withdraw_page
+
+
 def test_the_status_page_says_each_status_in_plain_words(client, editor, draft):
     lead = ProgramLeadFactory()
     client.force_login(editor)

@@ -337,6 +337,8 @@ def test_the_ranking_orders_by_mean_then_by_earlier_submission_in_one_query(djan
 def test_sealed_terms_are_hidden_from_a_reviewer_until_the_round_closes():
     proposal = _in_review()
     reviewer = _assignment(proposal).reviewer
+    ReviewAssignment.objects.filter(reviewer=reviewer).update(conflict_declaration=ConflictDeclaration.NO_CONFLICT)
+    undeclared = _assignment(proposal).reviewer
     outsider = ReviewerUserFactory()
     supplier_staff = UserFactory()
 
@@ -348,6 +350,7 @@ def test_sealed_terms_are_hidden_from_a_reviewer_until_the_round_closes():
         terms = services.commercial_terms_open(user=reviewer, proposal=proposal)
         assert terms == proposal.commercial_terms
         assert services.commercial_terms_open(user=outsider, proposal=proposal) is None, "not their proposal"
+        assert services.commercial_terms_open(user=undeclared, proposal=proposal) is None, "conflicts not declared"
 
     event = _events(proposal, "commercial_terms.opened").get()
     assert (event.actor, event.data["before_close"], event.data["role"]) == (reviewer, False, "reviewer")
@@ -364,6 +367,16 @@ def test_a_program_lead_sees_sealed_terms_before_the_close_and_each_opening_is_a
     events = _events(proposal, "commercial_terms.opened")
     assert events.count() == 2
     assert all(event.actor == lead and event.data["before_close"] is True for event in events)
+
+
+def test_before_the_close_a_program_lead_sees_prices_only_through_the_audited_opening():
+    proposal = _in_review()
+    lead = ProgramLeadFactory()
+
+    assert commercial_terms_visible_to(user=lead, proposal=proposal, now=timezone.now()) is None
+    closed = proposal.rfp.closes_at + timedelta(seconds=1)
+    assert commercial_terms_visible_to(user=lead, proposal=proposal, now=closed) == proposal.commercial_terms
+    assert not _events(proposal, "commercial_terms.opened").exists(), "reading the rule opens nothing"
 
 
 # --- Bulk decisions -----------------------------------------------------------------------------------------------
