@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Accounts"
+    verbose_name = "People and roles"
 
     def ready(self) -> None:
         from allauth.mfa.signals import authenticator_added

@@ -58,3 +58,8 @@ class User(AbstractUser):
     @property
     def is_program_lead(self) -> bool:
         return self.buyer_role == self.BuyerRole.PROGRAM_LEAD
+
+    @property
+    def is_buyer_staff(self) -> bool:
+        """Reviewers and program leads: they work in the review workspace, not the supplier portal."""
+        return self.is_reviewer or self.is_program_lead

@@ -2,8 +2,11 @@
 
 Each API class declares nested `InputSerializer` and `OutputSerializer`; they are the operation's request and
 response bodies unless `@extend_schema` says otherwise, named after the class (`ProposalCreateInput`). Every
-operation lists the problem-details responses it can give, so clients and schemathesis know their shape.
+operation lists the problem-details responses it can give, so clients and schemathesis know their shape, and has
+a summary: `@extend_schema(summary=...)`, else the first sentence of its API class's docstring.
 """
+
+import re
 
 from drf_spectacular.openapi import AutoSchema
 
@@ -43,6 +46,15 @@ class ApiAutoSchema(AutoSchema):
     def _is_create_operation(self) -> bool:
         # An API class that makes something says so (`creates = True`) and answers 201 Created.
         return (self.method == "POST" and getattr(self.view, "creates", False)) or super()._is_create_operation()
+
+    def get_summary(self) -> str | None:
+        explicit = super().get_summary()
+        if explicit:
+            return explicit
+        doc = " ".join((type(self.view).__doc__ or "").split())
+        # The first sentence: up to a full stop, colon or semicolon followed by a space, or the end.
+        first = re.split(r"(?<=[.:;])\s", doc, maxsplit=1)[0]
+        return first.rstrip(".:;") or None
 
     def get_tags(self) -> list[str]:
         return list(getattr(self.view, "tags", None) or super().get_tags())

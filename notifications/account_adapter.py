@@ -4,6 +4,7 @@ through the outbox like every other email: stored, sent by a worker, retried, re
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
 from django.utils.html import strip_tags
 
 from notifications.enums import EmailKind
@@ -11,6 +12,12 @@ from notifications.services import email_queue_rendered
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request) -> str:
+        """Reviewers and program leads start at their review queue; suppliers at their dashboard."""
+        if request.user.is_authenticated and request.user.is_buyer_staff:
+            return reverse("review:queue")
+        return super().get_login_redirect_url(request)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Rendered as allauth renders it (its templates, links built from the request), queued instead of sent."""
         request = allauth_context.request

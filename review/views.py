@@ -42,6 +42,7 @@ from rfp.selectors import (
     proposal_title_shown,
     review_queue_for_reviewer,
     review_service_levels,
+    rfp_list_newest_first,
     rubric_for_proposal,
     supplier_hidden_from,
 )
@@ -92,6 +93,10 @@ def _lead_queue(request, *, now):
             "next_url": next_url,
             "is_later_page": bool(request.GET.get("after")),
             "unassigned_count": proposal_list_unassigned(now=now).count(),
+            # The round filtered on, else every round: its CSV and OCDS exports are linked under the queue.
+            "export_rfps": [form.cleaned_data["rfp"]]
+            if form.is_bound and form.is_valid() and form.cleaned_data.get("rfp")
+            else list(rfp_list_newest_first()),
             "bulk_form": BulkDecisionForm(),
             "now": now,
         },
@@ -349,11 +354,12 @@ def sla(request):
 @require_GET
 @buyer_required(lead=True)
 def ranking(request):
-    rfps = list(Rfp.objects.order_by("-closes_at"))
+    rfps = list(rfp_list_newest_first())
     rfp = get_object_or_404(Rfp, pk=request.GET["rfp"]) if request.GET.get("rfp", "").isdigit() else None
     rfp = rfp or (rfps[0] if rfps else None)
     sectors = []
     if rfp is not None:
         for sector in Sector.objects.filter(rfps=rfp).order_by("position", "name"):
             sectors.append((sector, list(proposal_ranking_for_sector(rfp=rfp, sector=sector))))
-    return render(request, "review/ranking.html", {"rfps": rfps, "rfp": rfp, "sectors": sectors})
+    context = {"rfps": rfps, "rfp": rfp, "sectors": sectors, "export_rfps": [rfp] if rfp else []}
+    return render(request, "review/ranking.html", context)

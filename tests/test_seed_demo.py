@@ -1,6 +1,6 @@
 """`manage.py seed_demo`: idempotent, on the assumed 2026 deadline, every status shown, every login working."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_chain_verify
 from jobs.models import Job
-from rfp.enums import ProposalStatus
+from rfp.enums import AssignmentStatus, ProposalStatus, Recommendation
 from rfp.management.commands.seed_demo import (
     DEMO_PASSWORD,
     PROGRAM_LEADS_GROUP,
@@ -24,7 +24,7 @@ from rfp.management.commands.seed_demo import (
     RFP_OPEN,
     demo_logins,
 )
-from rfp.models import Proposal, ProposalVersion, Rfp, Sector
+from rfp.models import Proposal, ProposalVersion, Review, ReviewAssignment, Rfp, Sector
 from rfp.services import proposal_submit
 from suppliers.models import Certification, Facility, Supplier
 
@@ -198,7 +198,7 @@ def test_open_round_accepts_submissions_now(seeded):
 
 
 def test_a_demo_user_can_submit_the_ready_draft_and_a_reseed_leaves_it(seeded):
-    draft = Proposal.objects.get(rfp__reference=RFP_OPEN, sector__code="datacenter")
+    draft = Proposal.objects.get(rfp__reference=RFP_OPEN, sector__code="datacenter", status=ProposalStatus.DRAFT)
     editor = User.objects.get(email="editor@lonestarrack.example")
 
     proposal_submit(proposal=draft, actor=editor)
@@ -218,3 +218,41 @@ def test_demo_supplier_signs_in_through_the_portal_login(seeded, client):
 
     assert response.redirect_chain[-1][0] == "/portal/"
     assert "Lone Star Rack Systems" in response.content.decode()
+
+
+def test_every_decision_follows_submitted_reviews_that_recommend_it(seeded):
+    decided = Proposal.objects.filter(status__in=[ProposalStatus.SHORTLISTED, ProposalStatus.DECLINED])
+
+    assert decided.filter(status=ProposalStatus.SHORTLISTED).exists()
+    assert decided.filter(status=ProposalStatus.DECLINED).exists()
+    for proposal in decided:
+        reviews = Review.objects.filter(assignment__proposal=proposal, assignment__status=AssignmentStatus.COMPLETED)
+        assert reviews.count() >= 1, proposal.reference
+        wanted = Recommendation.SHORTLIST if proposal.status == ProposalStatus.SHORTLISTED else Recommendation.DECLINE
+        for review in reviews:
+            assert review.recommendation == wanted, proposal.reference
+            assert review.weighted_score is not None and review.scores.exists()
+            assert review.submitted_at < proposal.decision.decided_at
+        scores = [review.weighted_score for review in reviews]
+        if proposal.status == ProposalStatus.SHORTLISTED:
+            assert min(scores) >= 70, (proposal.reference, scores)
+        else:
+            assert max(scores) <= 50, (proposal.reference, scores)
+
+
+def test_every_assignment_was_made_after_its_proposal_was_submitted(seeded):
+    assignments = ReviewAssignment.objects.select_related("proposal")
+
+    assert assignments.count() >= 10
+    for assignment in assignments:
+        assert assignment.assigned_at >= assignment.proposal.submitted_at, assignment.proposal.reference
+        assert assignment.assigned_at < timezone.now() - timedelta(days=1), "not assigned 'now'"
+
+
+def test_the_open_round_shows_an_overdue_review(seeded):
+    overdue = ReviewAssignment.objects.filter(
+        proposal__rfp__reference=RFP_OPEN, status=AssignmentStatus.ASSIGNED, due_at__lt=timezone.now()
+    )
+
+    assert overdue.exists()
+    assert all(a.proposal.status == ProposalStatus.IN_REVIEW for a in overdue)

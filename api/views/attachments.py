@@ -54,6 +54,8 @@ class AttachmentOutput(serializers.Serializer):
 
 
 class AttachmentListApi(ApiView):
+    """The proposal's files, with their kind, type, size and SHA-256."""
+
     tags = TAGS
     output_many = True
     OutputSerializer = AttachmentOutput
@@ -101,6 +103,8 @@ class AttachmentUploadApi(ApiView):
 
 
 class AttachmentDetailApi(ApiView):
+    """One file of the proposal, described (its content is at `download/`)."""
+
     tags = TAGS
     OutputSerializer = AttachmentOutput
 

@@ -168,6 +168,8 @@ class MemberListApi(ApiView):
 
 
 class MemberDetailApi(ApiView):
+    """One member of the company's team, with their role."""
+
     tags = TAGS
     OutputSerializer = MemberListApi.OutputSerializer
 
@@ -361,6 +363,8 @@ def _facility_input(*, creating: bool) -> type[serializers.Serializer]:
 
 
 class FacilityListApi(ApiView):
+    """The company's US sites, with their workforce and site power."""
+
     tags = TAGS
     output_many = True
     OutputSerializer = FacilityOutput
@@ -389,6 +393,8 @@ class FacilityCreateApi(ApiView):
 
 
 class FacilityDetailApi(ApiView):
+    """One US site of the company."""
+
     tags = TAGS
     OutputSerializer = FacilityOutput
 
@@ -449,6 +455,8 @@ class CertificationOutput(serializers.Serializer):
 
 
 class CertificationListApi(ApiView):
+    """The company's certificates, with their expiry dates."""
+
     tags = TAGS
     output_many = True
     OutputSerializer = CertificationOutput
@@ -496,6 +504,8 @@ class CertificationCreateApi(ApiView):
 
 
 class CertificationDetailApi(ApiView):
+    """One certificate of the company."""
+
     tags = TAGS
     OutputSerializer = CertificationOutput
 

@@ -135,6 +135,8 @@ class ReceiptOutput(serializers.Serializer):
 
 
 class ProposalListApi(ApiView):
+    """The company's proposals, in every round and status."""
+
     tags = TAGS
     output_many = True
     OutputSerializer = ProposalSummaryOutput
@@ -180,6 +182,8 @@ class ProposalCreateApi(ApiView):
 
 
 class ProposalDetailApi(ApiView):
+    """One proposal of the company, with its answers."""
+
     tags = TAGS
     OutputSerializer = ProposalOutput
 
@@ -415,6 +419,8 @@ def _terms(proposal: Proposal) -> CommercialTerms:
 
 
 class CommercialTermsApi(ApiView):
+    """The proposal's commercial terms (prices, payment terms, Incoterms)."""
+
     tags = TAGS
     OutputSerializer = CommercialTermsOutput
 
@@ -593,6 +599,8 @@ class VersionListApi(ApiView):
 
 
 class VersionDetailApi(ApiView):
+    """The receipt of one submitted version."""
+
     tags = TAGS
     OutputSerializer = ReceiptOutput
 

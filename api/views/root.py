@@ -9,6 +9,8 @@ from operations.rest import ApiView
 
 
 class ApiRootApi(ApiView):
+    """Where the API's parts and its documentation are."""
+
     permission_classes = [AllowAny]
     tags = ("meta",)
 

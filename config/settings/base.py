@@ -270,8 +270,10 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
-# Without Redis the embedded default uses kombu's filesystem transport under var/broker.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# Without Redis the embedded default uses kombu's filesystem transport under var/broker. The transport ignores the
+# host, but kombu warns "No hostname was supplied" on every connection whose URL names none.
+FILESYSTEM_BROKER_URL = "filesystem://localhost/"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or FILESYSTEM_BROKER_URL)
 BROKER_FOLDER = VAR_DIR / "broker"
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=3.0)
 CELERY_BROKER_SOCKET_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=3.0)

@@ -51,6 +51,7 @@ from rfp.selectors.proposals import (
     proposal_version_for_supplier,
     proposal_version_list,
     rfp_for_supplier,
+    rfp_list_newest_first,
     rfp_list_open,
 )
 from rfp.selectors.review_queue import (
@@ -154,6 +155,7 @@ __all__ = [
     "review_service_levels",
     "reviewer_list_candidates",
     "rfp_for_supplier",
+    "rfp_list_newest_first",
     "rfp_list_open",
     "rubric_for_proposal",
     "score_summary_of",

@@ -56,6 +56,11 @@ def rfp_list_open(*, now) -> QuerySet[Rfp]:
     return Rfp.objects.filter(opens_at__lte=now, closes_at__gt=now).prefetch_related(sectors).order_by("closes_at")
 
 
+def rfp_list_newest_first() -> QuerySet[Rfp]:
+    """Every round, the latest deadline first: what program leads pick a round from."""
+    return Rfp.objects.order_by("-closes_at")
+
+
 def proposal_sector_details(*, proposal: Proposal):
     """The proposal's typed answers for its sector, or None when it has none yet."""
     model = SECTOR_DETAIL_MODELS[proposal.sector.code]

@@ -25,3 +25,39 @@
   }
   document.addEventListener("DOMContentLoaded", function () { update(); setInterval(update, 1000); });
 })();
+
+// A form with data-busy-label cannot be sent twice: while it is sent, its submit button is disabled and says so.
+(function () {
+  "use strict";
+  function setBusy(button, busy) {
+    if (!button) return;
+    if (busy) {
+      if (!button.hasAttribute("data-idle-label")) button.setAttribute("data-idle-label", button.textContent);
+      button.textContent = button.form.getAttribute("data-busy-label") || button.textContent;
+      button.setAttribute("aria-busy", "true");
+    } else {
+      if (button.hasAttribute("data-idle-label")) button.textContent = button.getAttribute("data-idle-label");
+      button.removeAttribute("aria-busy");
+    }
+    button.disabled = busy;
+  }
+  window.rfpFormBusy = setBusy;
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-busy-label")) return;
+    // After the other listeners: one that sends the form itself (uploads.js) prevents the default and sets the
+    // button itself; disabling the button before the browser reads the form would drop it from the post.
+    setTimeout(function () {
+      if (!event.defaultPrevented) setBusy(form.querySelector("button[type=submit]"), true);
+    }, 0);
+  });
+
+  // Back to a page kept in the browser's cache: its form can be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-busy-label] button[aria-busy]").forEach(function (button) {
+      setBusy(button, false);
+    });
+  });
+})();

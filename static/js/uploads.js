@@ -50,11 +50,18 @@
     return { row: row, bar: bar, text: text, label: label };
   }
 
+  // Disabled and labelled "Uploading…" while the file is sent (portal.js), enabled again when it fails.
+  function busy(button, on) {
+    if (!button) return;
+    if (window.rfpFormBusy) window.rfpFormBusy(button, on);
+    else button.disabled = on;
+  }
+
   function fail(progress, button, message) {
     progress.row.classList.add("error");
     progress.text.setAttribute("role", "alert");
     progress.text.textContent = message;
-    if (button) button.disabled = false;
+    busy(button, false);
   }
 
   document.addEventListener("submit", function (event) {
@@ -110,7 +117,7 @@
     xhr.onerror = function () {
       fail(progress, button, "The connection was lost before " + file.name + " finished uploading; try again.");
     };
-    if (button) button.disabled = true;
+    busy(button, true);
     xhr.send(new FormData(form));
   });
 

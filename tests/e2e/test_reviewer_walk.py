@@ -77,6 +77,9 @@ def test_a_reviewer_declares_no_conflict_saves_a_draft_and_submits_the_review(pa
     for criterion in criteria:
         page.get_by_label(re.compile(rf"^{re.escape(criterion.name)} \(weight")).fill(str(criterion.max_score))
     page.get_by_label("Recommendation").select_option(label="Shortlist")
+    # A full-page capture resizes the viewport for a moment; with a field still focused the page then jumps
+    # under the next click (see tests/e2e/test_supplier_journey.py, `snapshot`).
+    page.evaluate("document.activeElement && document.activeElement.blur()")
     save_screenshot(page, "review-03-scored")
     page.get_by_role("button", name="Submit review").click()
 

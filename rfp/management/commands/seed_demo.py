@@ -30,20 +30,32 @@ from django.db.models import Q
 
 from accounts.mfa import DEMO_TOTP_SECRET, totp_demo_device_ensure
 from accounts.models import User
-from rfp.enums import DecisionOutcome, ProposalStatus
-from rfp.models import Addendum, Category, Clarification, Proposal, ReviewerProfile, Rfp, Sector
-from rfp.selectors import proposal_unacknowledged_addenda
+from rfp.enums import AssignmentStatus, DecisionOutcome, ProposalStatus
+from rfp.models import (
+    Addendum,
+    Category,
+    Clarification,
+    Proposal,
+    ReviewAssignment,
+    ReviewerProfile,
+    Rfp,
+    Sector,
+)
+from rfp.selectors import proposal_unacknowledged_addenda, rubric_for_proposal
 from rfp.services import (
     addendum_acknowledge,
+    assignment_declare_no_conflict,
+    proposal_assign_reviewers,
     proposal_create,
     proposal_decide,
     proposal_record_queue_entry,
     proposal_request_information,
     proposal_resubmit,
-    proposal_start_review,
+    proposal_run_checks,
     proposal_submit,
     proposal_update,
     proposal_withdraw,
+    review_save,
 )
 from suppliers.enums import CertificationKind, FacilityStatus, MemberRole
 from suppliers.models import Certification, Facility, Supplier, SupplierMember
@@ -581,7 +593,9 @@ SUPPLIERS: list[dict[str, Any]] = [
 # ---------------------------------------------------------------------------------------------------------------
 # Proposals: each is played through rfp.services, step by step, at the Pacific time given.
 # Steps: create (proposal_create + proposal_update with the answers below), edit, submit, queue (what the worker
-# does after a submit), start_review, request_information, resubmit, shortlist, decline, withdraw.
+# does after a submit), assign (the worker's checks and reviewer assignment, at that time), review (a reviewer
+# declares no conflict and submits scores at a level out of 5 with a recommendation), request_information,
+# resubmit, shortlist, decline, withdraw. Each decision follows submitted reviews that recommend it.
 # ---------------------------------------------------------------------------------------------------------------
 
 PROPOSALS: list[dict[str, Any]] = [
@@ -627,7 +641,24 @@ PROPOSALS: list[dict[str, Any]] = [
             ("2026-02-16 10:00", "create"),
             ("2026-03-09 16:40", "submit"),
             ("2026-03-09 16:42", "queue"),
-            ("2026-03-16 09:05", "start_review"),
+            ("2026-03-16 09:05", "assign"),
+            (
+                "2026-03-24 15:10",
+                "review",
+                "priya.natarajan@buyer.example",
+                "shortlist",
+                5,
+                "132 kW per rack at 30 °C water is backed by the leak and burn-in test reports; the Austin ramp "
+                "is credible.",
+            ),
+            (
+                "2026-03-25 11:40",
+                "review",
+                "marcus.odell@buyer.example",
+                "shortlist",
+                4,
+                "Strong capacity and test data; Chandler CDU line is new, so watch the Q4 2026 start.",
+            ),
             (
                 "2026-08-14 11:00",
                 "shortlist",
@@ -675,7 +706,16 @@ PROPOSALS: list[dict[str, Any]] = [
             ("2026-04-20 09:30", "create"),
             ("2026-05-05 14:20", "submit"),
             ("2026-05-05 14:22", "queue"),
-            ("2026-05-20 10:10", "start_review"),
+            ("2026-05-20 10:10", "assign"),
+            (
+                "2026-05-29 16:05",
+                "review",
+                "marcus.odell@buyer.example",
+                "request_info",
+                3,
+                "Good shelf design, but no efficiency curve and the busway listing has no date: ask before scoring "
+                "it higher.",
+            ),
             (
                 "2026-07-10 13:45",
                 "request_information",
@@ -740,7 +780,23 @@ PROPOSALS: list[dict[str, Any]] = [
             ("2026-03-20 11:00", "create"),
             ("2026-04-02 17:05", "submit"),
             ("2026-04-02 17:07", "queue"),
-            ("2026-04-10 09:30", "start_review"),
+            ("2026-04-10 09:30", "assign"),
+            (
+                "2026-04-16 14:25",
+                "review",
+                "grace.liu@buyer.example",
+                "decline",
+                2,
+                "25,000 units a month is well below the category's need, and 41% domestic content is low.",
+            ),
+            (
+                "2026-04-17 10:50",
+                "review",
+                "tomas.herrera@buyer.example",
+                "decline",
+                2,
+                "Good workmanship, but the ISO 9001 certificate lapses in September with no audit booked.",
+            ),
             (
                 "2026-07-22 14:00",
                 "decline",
@@ -788,7 +844,15 @@ PROPOSALS: list[dict[str, Any]] = [
             ("2026-05-01 10:00", "create"),
             ("2026-05-18 11:30", "submit"),
             ("2026-05-18 11:32", "queue"),
-            ("2026-05-28 09:00", "start_review"),
+            ("2026-05-28 09:00", "assign"),
+            (
+                "2026-06-05 13:30",
+                "review",
+                "tomas.herrera@buyer.example",
+                "request_info",
+                3,
+                "The ramp to 60,000 a month depends on a second shift the proposal does not staff yet.",
+            ),
             (
                 "2026-06-15 16:20",
                 "request_information",
@@ -813,6 +877,7 @@ PROPOSALS: list[dict[str, Any]] = [
                 "Georgia Quick Start program; the updated ramp is in the proposal.",
             ),
             ("2026-06-22 09:17", "queue"),
+            ("2026-06-22 09:20", "assign"),
         ],
     },
     {
@@ -856,7 +921,7 @@ PROPOSALS: list[dict[str, Any]] = [
             ("2026-02-25 13:00", "create"),
             ("2026-03-30 15:45", "submit"),
             ("2026-03-30 15:47", "queue"),
-            ("2026-04-06 10:00", "start_review"),
+            ("2026-04-06 10:00", "assign"),
             (
                 "2026-05-04 11:20",
                 "request_information",
@@ -869,6 +934,23 @@ PROPOSALS: list[dict[str, Any]] = [
                 "the US by our sub-supplier Huron Magnetics; a second source is qualified in Japan.",
             ),
             ("2026-05-12 09:42", "queue"),
+            ("2026-05-12 09:45", "assign"),
+            (
+                "2026-05-18 10:15",
+                "review",
+                "hannah.becker@buyer.example",
+                "shortlist",
+                4,
+                "Automotive-grade lines and a US magnet source; the torque derating answer is what we needed.",
+            ),
+            (
+                "2026-05-19 15:00",
+                "review",
+                "samuel.okafor@buyer.example",
+                "shortlist",
+                5,
+                "Best US capacity in the robotics sector, with certified lines and a second magnet source.",
+            ),
             (
                 "2026-07-30 15:30",
                 "shortlist",
@@ -958,6 +1040,57 @@ PROPOSALS: list[dict[str, Any]] = [
         "categories": ["power-electronics"],
         "facilities": ["Kent Power Module Line"],
         "steps": [("2026-11-04 10:00", "create"), ("2026-11-18 15:30", "submit")],
+    },
+    {
+        "rfp": RFP_OPEN,
+        "supplier": "buckeye",
+        "sector": "datacenter",
+        "title": "800 V DC power shelves for 2027 AI data halls",
+        "reviewer": "marcus.odell@buyer.example",
+        "fields": {
+            "technical_narrative": (
+                "33 kW power shelves for 800 V DC rack power, 2027 volumes, with the busway now listed to UL 857. "
+                "Designed and built in Columbus."
+            ),
+            "annual_capacity_units": 14_000,
+            "capacity_ramp": "3,500 shelves a quarter through 2027.",
+            "lead_time_weeks": 16,
+            "domestic_content_pct": Decimal("76.00"),
+            "countries_of_origin": ["CA", "JP"],
+            "site_power_mw": Decimal("6.00"),
+            "sub_suppliers": ["Maumee Copper Fabrication"],
+            **_workforce(40, 12, 36, 80, 21),
+        },
+        "sector_answers": {
+            "rack_power_density_kw": Decimal("140.0"),
+            "cooling_type": "air",
+            "power_per_unit_kw": Decimal("33.00"),
+            "annual_units": 14_000,
+        },
+        "commercial_terms": {
+            "unit_price_usd": Decimal("17900.00"),
+            "total_price_usd": Decimal("250600000.00"),
+            "price_validity_days": 90,
+            "payment_terms": "Net 30",
+            "incoterms": "FCA Columbus, OH",
+        },
+        "categories": ["power-systems", "power-electronics"],
+        "facilities": ["Columbus Power Systems Works"],
+        # Under review with one review in and the other past its due date: the service levels' overdue example.
+        "steps": [
+            ("2026-11-03 10:00", "create"),
+            ("2026-11-10 14:00", "submit"),
+            ("2026-11-10 14:02", "queue"),
+            ("2026-11-10 14:05", "assign"),
+            (
+                "2026-11-16 11:30",
+                "review",
+                "marcus.odell@buyer.example",
+                "shortlist",
+                4,
+                "The listed busway closes the gap from the 2026 round; efficiency curve now attached.",
+            ),
+        ],
     },
     {
         "rfp": RFP_OPEN,
@@ -1343,8 +1476,17 @@ class Command(BaseCommand):
                         proposal_submit(proposal=proposal, actor=actor)
                     elif action == "queue":
                         proposal_record_queue_entry(proposal_id=proposal.pk, version=proposal.version)
-                    elif action == "start_review":
-                        proposal_start_review(proposal=proposal, actor=reviewer)
+                    elif action == "assign":
+                        proposal_run_checks(proposal_id=proposal.pk, version=proposal.version)
+                        proposal_assign_reviewers(proposal_id=proposal.pk, version=proposal.version)
+                    elif action == "review":
+                        self._review(
+                            proposal,
+                            reviewer=users[argument[0]],
+                            recommendation=argument[1],
+                            level=argument[2],
+                            comments=argument[3],
+                        )
                     elif action == "request_information":
                         proposal_request_information(proposal=proposal, actor=reviewer, question=argument[0])
                     elif action == "resubmit":
@@ -1358,6 +1500,25 @@ class Command(BaseCommand):
                         raise ValueError(f"Unknown demo step {action!r}")
                     proposal.refresh_from_db()
             tally.note(_label(Proposal), created=True)
+
+    @staticmethod
+    def _review(proposal: Proposal, *, reviewer: User, recommendation: str, level: int, comments: str) -> None:
+        """The reviewer declares no conflict and submits every criterion at about `level` (out of 5)."""
+        assignment = ReviewAssignment.objects.get(
+            proposal=proposal, reviewer=reviewer, status=AssignmentStatus.ASSIGNED
+        )
+        assignment_declare_no_conflict(assignment=assignment, actor=reviewer)
+        criteria = rubric_for_proposal(proposal=proposal).criteria.order_by("position")
+        # Every third criterion a point lower, so reviews are not flat rows of one number.
+        scores = {c.code: max(0, min(c.max_score, level - (i % 3 == 2))) for i, c in enumerate(criteria)}
+        review_save(
+            assignment=assignment,
+            actor=reviewer,
+            scores=scores,
+            comments=comments,
+            recommendation=recommendation,
+            submit=True,
+        )
 
     @staticmethod
     def _members(key: str) -> list[tuple[str, str, str]]:

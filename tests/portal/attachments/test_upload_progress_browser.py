@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from rfp.models import Attachment
 from tests.portal.attachments.files import pdf_bytes
@@ -102,3 +103,26 @@ def test_a_file_over_the_limit_is_stopped_in_the_browser_before_sending(signed_i
     page.get_by_role("alert").get_by_text("files can be at most 2.0 KB").wait_for()
     assert "POST" not in requests
     assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize("where", ["attachments", "steps/attachments"])
+def test_the_upload_button_is_disabled_while_the_file_uploads(signed_in_page, proposal, tmp_path, where):
+    page = signed_in_page
+    path = tmp_path / "Rack datasheet.pdf"
+    path.write_bytes(pdf_bytes())
+    held = []
+    page.route("**/attachments/upload/", lambda route: held.append(route))
+    page.goto(f"/portal/proposals/{proposal.reference}/{where}/")
+    button = page.get_by_role("button", name="Upload file")
+
+    page.get_by_label("File", exact=True).set_input_files(str(path))
+    page.get_by_label("What the file is").select_option("drawing")
+    button.click()
+
+    busy = page.locator("form[data-upload-form] button[type=submit]")
+    expect(busy).to_be_disabled()
+    expect(busy).to_have_text("Uploading…")
+    assert not Attachment.objects.exists()
+    held[0].continue_()
+    page.get_by_text("Rack datasheet.pdf was added").wait_for()
+    expect(page.get_by_role("button", name="Upload file")).to_be_enabled()

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.factories import UserFactory
 from suppliers import services
@@ -87,3 +88,25 @@ def test_the_company_pages_fit_a_phone_screen(page, client, live_server, screens
         page.goto(reverse(f"portal:{name}"))
         screenshot(name)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+
+
+# Kept across the form's own page load (sessionStorage): the submit button's label whenever it is disabled.
+RECORD_BUSY_BUTTON = """
+new MutationObserver(function () {
+  var button = document.querySelector("main form button[type=submit]");
+  if (button && button.disabled) sessionStorage.setItem("busy-button", button.textContent);
+}).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+"""
+
+
+def test_the_certificate_form_cannot_be_sent_twice_while_it_uploads(page, client, live_server, owner):
+    sign_in(page, client, live_server, owner)
+    page.add_init_script(RECORD_BUSY_BUTTON)
+    page.goto(reverse("portal:certification_create"))
+    assert page.evaluate("sessionStorage.getItem('busy-button')") is None
+
+    page.get_by_role("button", name="Add the certificate").click()
+
+    page.get_by_role("heading", name="Please correct this problem").wait_for()
+    assert page.evaluate("sessionStorage.getItem('busy-button')") == "Saving…"
+    expect(page.get_by_role("button", name="Add the certificate")).to_be_enabled()
