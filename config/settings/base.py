@@ -18,7 +18,9 @@ SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-change-me
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# `make run` serves on 127.0.0.1:$PORT (scripts/run passes it on as WEB_PORT); links in emails follow it.
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('WEB_PORT', default=env('PORT', default='8000'))}")
+SITE_NAME = env("SITE_NAME", default="RFP Intake")
 
 INSTALLED_APPS = [
     "config.apps.ReviewPanelAdminConfig",
