@@ -4,6 +4,7 @@ from rfp.enums import DecisionOutcome, ProposalStatus, Recommendation
 from rfp.models import Category, Rfp, Sector
 from rfp.selectors import QUEUE_CHECK_FILTERS, ProposalQueueFilters
 from suppliers.enums import UsState
+from suppliers.text_rules import NARRATIVE_MAX_CHARS, TextRulesMixin
 
 CHECK_FILTER_LABELS = dict(
     zip(QUEUE_CHECK_FILTERS, ("Any check failed", "Warnings, no failure", "Every check passed"), strict=True)
@@ -64,7 +65,7 @@ class QueueFilterForm(forms.Form):
         )
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(TextRulesMixin, forms.Form):
     declaration = forms.ChoiceField(
         label="Conflict of interest",
         widget=forms.RadioSelect,
@@ -88,8 +89,10 @@ class ConflictForm(forms.Form):
         return cleaned
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(TextRulesMixin, forms.Form):
     """One score field per criterion of the proposal's rubric (`score_<code>`), comments and a recommendation."""
+
+    text_limits = {"comments": NARRATIVE_MAX_CHARS}
 
     comments = forms.CharField(label="Comments", required=False, widget=forms.Textarea(attrs={"rows": 6}))
     recommendation = forms.ChoiceField(
@@ -135,7 +138,7 @@ DECISION_CHOICES = [
 ]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextRulesMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Decision",
         widget=forms.RadioSelect,
@@ -150,7 +153,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class BulkDecisionForm(forms.Form):
+class BulkDecisionForm(TextRulesMixin, forms.Form):
     references = forms.MultipleChoiceField(
         label="Proposals", error_messages={"required": "Tick the proposals to decide first."}
     )

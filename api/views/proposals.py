@@ -15,7 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from api.access import supplier_access
-from api.validation import required_messages, validated_form
+from api.validation import required_messages, text_limits_from, validated_form
 from api.views.base import ApiView
 from portal.proposals.forms import (
     DETAIL_FORMS,
@@ -25,6 +25,7 @@ from portal.proposals.forms import (
     InformationResponseForm,
     OverviewForm,
     ProposalStartForm,
+    RoboticsDetailsForm,
     WithdrawForm,
 )
 from rfp import services
@@ -152,6 +153,7 @@ class ProposalCreateApi(ApiView):
     creates = True
     OutputSerializer = ProposalOutput
 
+    @text_limits_from(ProposalStartForm)
     class InputSerializer(serializers.Serializer):
         rfp = serializers.CharField(help_text="The round's reference, e.g. AI-INFRA-2026.")
         sector = serializers.CharField(help_text="The sector's code: datacenter, consumer-electronics or robotics.")
@@ -206,6 +208,7 @@ class ProposalUpdateApi(ApiView):
     tags = TAGS
     OutputSerializer = ProposalOutput
 
+    @text_limits_from(OverviewForm, CapacityForm, AsksForm)
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(required=False, allow_blank=True)
         technical_narrative = serializers.CharField(required=False, allow_blank=True)
@@ -325,6 +328,7 @@ class ElectronicsDetailsInput(serializers.Serializer):
     ipc_class = serializers.ChoiceField(choices=IpcClass.choices, required=False, allow_null=True)
 
 
+@text_limits_from(RoboticsDetailsForm)
 class RoboticsDetailsInput(serializers.Serializer):
     sector = _sector_field("robotics")
     component_type = serializers.ChoiceField(choices=RoboticsComponent.choices, required=False, allow_blank=True)
@@ -430,6 +434,7 @@ class CommercialTermsUpdateApi(ApiView):
     tags = TAGS
     OutputSerializer = CommercialTermsOutput
 
+    @text_limits_from(CommercialTermsForm)
     class InputSerializer(serializers.Serializer):
         unit_price_usd = _decimal(required=False, allow_null=True)
         total_price_usd = _decimal(required=False, allow_null=True)
@@ -528,6 +533,7 @@ class ProposalWithdrawApi(ApiView):
     tags = TAGS
     OutputSerializer = ProposalSummaryOutput
 
+    @text_limits_from(WithdrawForm)
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(required=False, allow_blank=True, help_text="Why, optionally.")
 
@@ -548,6 +554,7 @@ class ProposalResubmitApi(ApiView):
     tags = TAGS
     OutputSerializer = ReceiptOutput
 
+    @text_limits_from(InformationResponseForm)
     class InputSerializer(serializers.Serializer):
         response = serializers.CharField(error_messages=required_messages(InformationResponseForm, "response"))
 

@@ -2,9 +2,10 @@ from django import forms
 
 from api.enums import TokenScope
 from api.services import TOKEN_LIFETIMES_DAYS
+from suppliers.text_rules import TextRulesMixin
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(TextRulesMixin, forms.Form):
     name = forms.CharField(
         label="Name",
         max_length=100,

@@ -15,6 +15,7 @@ from django.db import models
 from rfp.models import CommercialTerms, DatacenterDetails, ElectronicsDetails, Proposal, RoboticsDetails
 from rfp.selectors import PROPOSAL_CAPACITY_FIELDS
 from suppliers.models import WORKFORCE_TRADES
+from suppliers.text_rules import NARRATIVE_MAX_CHARS, TextRulesMixin
 from suppliers.validators import validate_country_code
 
 _UNIT = re.compile(r"\s*\(([^)]+)\)\s*$")
@@ -114,7 +115,7 @@ class ModelRangesMixin:
             form_field.help_text = f"{form_field.help_text} {allowed}".strip() if form_field.help_text else allowed
 
 
-class StepForm(ModelRangesMixin, forms.ModelForm):
+class StepForm(TextRulesMixin, ModelRangesMixin, forms.ModelForm):
     """A step of the proposal: read-only for viewers and once the proposal can no longer change."""
 
     many_to_many: tuple[str, ...] = ()
@@ -140,6 +141,7 @@ class StepForm(ModelRangesMixin, forms.ModelForm):
 
 class OverviewForm(StepForm):
     many_to_many = ("categories",)
+    text_limits = {"technical_narrative": NARRATIVE_MAX_CHARS}
 
     class Meta:
         model = Proposal
@@ -317,7 +319,7 @@ class CommercialTermsForm(StepForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
 
-class ProposalStartForm(forms.Form):
+class ProposalStartForm(TextRulesMixin, forms.Form):
     """Choose an open round and one of its sectors; `choices` lists only combinations without a proposal yet."""
 
     choice = forms.ChoiceField(label="Round and sector", widget=forms.RadioSelect)
@@ -335,7 +337,7 @@ class ProposalStartForm(forms.Form):
         )
 
 
-class ClarificationForm(forms.Form):
+class ClarificationForm(TextRulesMixin, forms.Form):
     question = forms.CharField(
         label="Your question",
         max_length=4000,
@@ -345,7 +347,9 @@ class ClarificationForm(forms.Form):
     )
 
 
-class InformationResponseForm(forms.Form):
+class InformationResponseForm(TextRulesMixin, forms.Form):
+    text_limits = {"response": NARRATIVE_MAX_CHARS}
+
     response = forms.CharField(
         label="Your answer",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -353,7 +357,7 @@ class InformationResponseForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(TextRulesMixin, forms.Form):
     reason = forms.CharField(
         label="Why are you withdrawing? (optional)",
         required=False,
