@@ -9,7 +9,8 @@ proposal_assign_reviewers = job_task(services.ASSIGN_TASK)(services.proposal_ass
 send_review_assignment_email = job_task(services.ASSIGNMENT_EMAIL_TASK)(services.review_assignment_email_send)
 send_unassigned_notice = job_task(services.UNASSIGNED_NOTICE_TASK)(services.proposal_unassigned_notice_send)
 send_decision_notice = job_task(services.DECISION_NOTICE_TASK)(services.proposal_decision_notice_send)
-send_proposal_receipt = job_task(services.RECEIPT_TASK)(services.proposal_receipt_send)
+# The receipt may render the supplier's PDF summary: no transaction held while it does (the email is deduplicated).
+send_proposal_receipt = job_task(services.RECEIPT_TASK, atomic=False)(services.proposal_receipt_send)
 
 
 @shared_task(name="rfp.assign_waiting", acks_late=False)

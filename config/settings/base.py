@@ -311,6 +311,9 @@ JOB_PUBLISH_GRACE_SECONDS = env.int("JOB_PUBLISH_GRACE_SECONDS", default=30)
 # A job published but not started this long ago is published again (its message was lost).
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=2 * 3600)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=5)
+# A proposal's PDF summary longer than this, or whose render takes longer, is given up with a message, not retried.
+SUMMARY_PDF_MAX_PAGES = env.int("SUMMARY_PDF_MAX_PAGES", default=60)
+SUMMARY_PDF_RENDER_SECONDS = env.int("SUMMARY_PDF_RENDER_SECONDS", default=120)
 # After a failed publish, a process leaves new jobs to the sweeper this long instead of waiting on the broker again.
 JOB_PUBLISH_BACKOFF_SECONDS = env.int("JOB_PUBLISH_BACKOFF_SECONDS", default=10)
 # Restricted-party screening (suppliers.screening): a name scoring this much (0-100) against a list entry is a hit,
