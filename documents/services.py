@@ -19,14 +19,18 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from documents.models import Audience, SummaryPdf
-from documents.selectors import summary_pdf_context, summary_pdf_latest, summary_pdf_state
+from documents.selectors import (
+    RENDER_FAILURE_OPENING,
+    RENDER_TASK,
+    summary_pdf_context,
+    summary_pdf_latest,
+    summary_pdf_state,
+)
 from jobs.services import JobFailed, job_enqueue
 from rfp.models import Proposal
 
 logger = logging.getLogger(__name__)
 
-# "render_" names are routed to the "pdf" queue (CELERY_TASK_ROUTES).
-RENDER_TASK = "documents.render_summary"
 # The copies re-rendered when the review changes; the supplier's copy changes only with a new version.
 BUYER_AUDIENCES = (Audience.REVIEWER, Audience.PROGRAM_LEAD)
 
@@ -52,13 +56,13 @@ def _render(*, proposal: Proposal, html: str):
         return pdf_render_document(html=html, max_pages=limit)
     except PageLimitExceeded as error:
         raise SummaryPdfFailed(
-            f"The summary of {proposal.reference} v{proposal.version} would run past {limit} pages "
+            f"{RENDER_FAILURE_OPENING}{proposal.reference} v{proposal.version} would run past {limit} pages "
             f"({error.page_count}), so it was not made: the answers are too long to print. The proposal itself, its "
             "answers and attachments are kept and can be read on screen."
         ) from error
     except SoftTimeLimitExceeded as error:
         raise SummaryPdfFailed(
-            f"The summary of {proposal.reference} v{proposal.version} took longer than "
+            f"{RENDER_FAILURE_OPENING}{proposal.reference} v{proposal.version} took longer than "
             f"{settings.SUMMARY_PDF_RENDER_SECONDS} seconds to render, so it was given up. The proposal itself, its "
             "answers and attachments are kept and can be read on screen."
         ) from error

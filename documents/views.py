@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from documents.models import Audience
-from documents.selectors import proposal_for_summary_download, summary_pdf_file_name
+from documents.selectors import proposal_for_summary_download, summary_pdf_failure, summary_pdf_file_name
 from documents.services import summary_pdf_request
 from operations.files import private_file_response
 
@@ -16,7 +16,11 @@ def proposal_summary_pdf(request, proposal_id: int):
     proposal, audience = proposal_for_summary_download(user=request.user, proposal_id=proposal_id)
     summary = summary_pdf_request(proposal=proposal, audience=audience)
     if summary is None:
-        context = {"proposal": proposal, "audience_label": Audience(audience).label}
+        context = {
+            "proposal": proposal,
+            "audience_label": Audience(audience).label,
+            "failure": summary_pdf_failure(proposal=proposal, audience=audience),
+        }
         return render(request, "documents/summary_pending.html", context, status=404)
     if summary.includes_commercial_terms and audience != Audience.SUPPLIER:
         from rfp.services import commercial_terms_open

@@ -5,6 +5,7 @@ import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.db import connection
+from django.urls import reverse
 
 from documents import pdf, tasks
 from documents.models import Audience, SummaryPdf
@@ -61,6 +62,26 @@ def test_a_summary_past_the_page_cap_is_given_up_at_once_with_a_clear_message(se
     # Delivered again, the given-up job does nothing: no retry loop.
     assert tasks.render_summary(str(job.pk)) is False
     assert Job.objects.get(pk=job.pk).attempts == 1
+
+
+@pytest.mark.django_db
+def test_the_supplier_asking_for_a_summary_too_long_to_print_is_told_why(settings, client):
+    settings.SUMMARY_PDF_MAX_PAGES = 2
+    case = make_case(narrative=LONG_NARRATIVE)
+    client.force_login(case.owner)
+    url = reverse("documents:proposal_summary_pdf", args=[case.proposal.pk])
+    assert "The PDF summary is being prepared" in client.get(url).content.decode()
+    [job] = Job.objects.filter(task_name=RENDER_TASK, arguments__audience=Audience.SUPPLIER)
+
+    with pytest.raises(SummaryPdfFailed):
+        tasks.render_summary(str(job.pk))
+    response = client.get(url)
+
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "The PDF summary could not be made" in page
+    assert f"The summary of {case.proposal.reference} v1 would run past 2 pages" in page
+    assert Job.objects.filter(task_name=RENDER_TASK).count() == 1, "asking again does not render again"
 
 
 @pytest.mark.django_db
