@@ -9,6 +9,9 @@ from collections.abc import Callable
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
+from rest_framework import serializers
+
+from suppliers.text_rules import characters, form_text_limit
 
 
 def form_values(form: forms.BaseForm) -> dict:
@@ -63,3 +66,30 @@ def choice_messages(form_class: type[forms.BaseForm], name: str) -> dict[str, st
         **required_messages(form_class, name),
         "invalid_choice": messages["invalid_choice"].replace("%(value)s", "{input}"),
     }
+
+
+def text_limits_from(*form_classes: type[forms.BaseForm]) -> Callable[[type], type]:
+    """Class decorator for an input serializer: each text field named as a field of one of the forms takes the
+    form's character limit, so the schema shows its maxLength and an over-long text is refused before anything
+    else reads it."""
+
+    def decorate(serializer_class: type) -> type:
+        for name, field in list(serializer_class._declared_fields.items()):
+            form_class = next((form for form in form_classes if name in form.base_fields), None)
+            # A field shared with a parent serializer is decorated once.
+            if form_class is None or not isinstance(field, serializers.CharField) or field.max_length is not None:
+                continue
+            limit = form_text_limit(form_class, name)
+            if limit is None:
+                continue
+            # Made again with the limit: DRF copies a declared field by calling its class with the same arguments.
+            messages = {
+                **field._kwargs.get("error_messages", {}),
+                "max_length": f"This field takes up to {characters(limit)}.",
+            }
+            serializer_class._declared_fields[name] = type(field)(
+                *field._args, **{**field._kwargs, "max_length": limit, "error_messages": messages}
+            )
+        return serializer_class
+
+    return decorate

@@ -71,17 +71,28 @@ def _url_fetcher() -> StaticOnlyURLFetcher:
     return StaticOnlyURLFetcher()
 
 
+class PageLimitExceeded(ValueError):
+    """The laid-out document has more pages than the caller allows; nothing was written."""
+
+    def __init__(self, *, page_count: int, max_pages: int):
+        super().__init__(f"the document has {page_count} pages, more than the {max_pages} allowed")
+        self.page_count, self.max_pages = page_count, max_pages
+
+
 @dataclass(frozen=True)
 class RenderedPdf:
     content: bytes
     page_count: int
 
 
-def pdf_render_document(*, html: str) -> RenderedPdf:
-    """Render HTML (relative URLs resolve against the static folder) to PDF bytes, with the number of pages."""
+def pdf_render_document(*, html: str, max_pages: int | None = None) -> RenderedPdf:
+    """Render HTML (relative URLs resolve against the static folder) to PDF bytes, with the number of pages;
+    PageLimitExceeded once laid out past `max_pages`, before the PDF is written."""
     document = HTML(string=html, base_url=f"{STATIC_DIR.as_uri()}/", url_fetcher=_url_fetcher()).render(
         font_config=_font_configuration()
     )
+    if max_pages is not None and len(document.pages) > max_pages:
+        raise PageLimitExceeded(page_count=len(document.pages), max_pages=max_pages)
     return RenderedPdf(content=document.write_pdf(), page_count=len(document.pages))
 
 

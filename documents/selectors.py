@@ -15,6 +15,7 @@ from django.http import Http404
 
 from documents.charts import Bar, bar_chart_svg
 from documents.models import Audience, SummaryPdf
+from jobs.models import Job
 from rfp import rules
 from rfp.enums import AssignmentStatus, CheckOutcome, ProposalStatus
 from rfp.models import Proposal, ProposalVersion, ReviewAssignment, Score
@@ -65,6 +66,30 @@ def proposal_for_summary_download(*, user, proposal_id: int) -> tuple[Proposal, 
 
 
 # --- The stored copies --------------------------------------------------------------------------------------------
+
+
+# "render_" names are routed to the "pdf" queue (CELERY_TASK_ROUTES).
+RENDER_TASK = "documents.render_summary"
+# How a render given up for good (documents.services.SummaryPdfFailed) begins its message.
+RENDER_FAILURE_OPENING = "The summary of "
+
+
+def summary_pdf_failure(*, proposal: Proposal, audience: str) -> str:
+    """Why the copy of the proposal's current version cannot be made (too long, too slow), or "" when it can."""
+    failure = (
+        Job.objects.filter(
+            task_name=RENDER_TASK,
+            status=Job.Status.DEAD,
+            arguments__proposal_id=proposal.pk,
+            arguments__audience=audience,
+            arguments__version=proposal.version,
+            last_error__startswith=RENDER_FAILURE_OPENING,
+        )
+        .order_by("-finished_at")
+        .values_list("last_error", flat=True)
+        .first()
+    )
+    return failure or ""
 
 
 def summary_pdf_latest(*, proposal: Proposal, audience: str, state: str | None = None) -> SummaryPdf | None:

@@ -10,6 +10,8 @@ render once. The supplier's copy is rendered on demand (the receipt job attaches
 import hashlib
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,11 +19,24 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from documents.models import Audience, SummaryPdf
-from documents.selectors import summary_pdf_context, summary_pdf_latest, summary_pdf_state
+from documents.selectors import (
+    RENDER_FAILURE_OPENING,
+    summary_pdf_context,
+    summary_pdf_latest,
+    summary_pdf_state,
+)
+from jobs.services import JobFailed
 from rfp.models import Proposal
 from rfp.services.summaries import summary_pdfs_enqueue
 
 logger = logging.getLogger(__name__)
+
+# The copies re-rendered when the review changes; the supplier's copy changes only with a new version.
+BUYER_AUDIENCES = (Audience.REVIEWER, Audience.PROGRAM_LEAD)
+
+
+class SummaryPdfFailed(JobFailed):
+    """The summary cannot be made as the proposal stands (too many pages, too slow): trying again will not help."""
 
 
 def _proposal(proposal_id: int) -> Proposal:
@@ -33,18 +48,39 @@ def _ensure_submitted(proposal: Proposal) -> None:
         raise ValueError(f"Proposal {proposal.reference} was never submitted; there is nothing to summarise.")
 
 
-@transaction.atomic
-def summary_pdf_render(*, proposal_id: int, audience: str, reason: str) -> SummaryPdf:
-    """Render the summary of the proposal's current version for one audience and store it as a new SummaryPdf."""
-    from documents.pdf import pdf_render_document  # WeasyPrint loads only in the processes that render
+def _render(*, proposal: Proposal, html: str):
+    from documents.pdf import PageLimitExceeded, pdf_render_document  # WeasyPrint loads only where it renders
 
+    limit = settings.SUMMARY_PDF_MAX_PAGES
+    try:
+        return pdf_render_document(html=html, max_pages=limit)
+    except PageLimitExceeded as error:
+        raise SummaryPdfFailed(
+            f"{RENDER_FAILURE_OPENING}{proposal.reference} v{proposal.version} would run past {limit} pages "
+            f"({error.page_count}), so it was not made: the answers are too long to print. The proposal itself, its "
+            "answers and attachments are kept and can be read on screen."
+        ) from error
+    except SoftTimeLimitExceeded as error:
+        raise SummaryPdfFailed(
+            f"{RENDER_FAILURE_OPENING}{proposal.reference} v{proposal.version} took longer than "
+            f"{settings.SUMMARY_PDF_RENDER_SECONDS} seconds to render, so it was given up. The proposal itself, its "
+            "answers and attachments are kept and can be read on screen."
+        ) from error
+
+
+def summary_pdf_render(*, proposal_id: int, audience: str, reason: str) -> SummaryPdf:
+    """Render the summary of the proposal's current version for one audience and store it as a new SummaryPdf.
+
+    Read, then render with no transaction open (a render takes seconds to minutes of CPU, and an open transaction
+    would hold its locks, or SQLite's only writer lock, all that time), then record the row in a short one.
+    SummaryPdfFailed when the summary would be too long or too slow to render."""
     if audience not in Audience.values:
         raise ValueError(f"{audience!r} is not an audience; choose one of {', '.join(Audience.values)}.")
     proposal = _proposal(proposal_id)
     _ensure_submitted(proposal)
     now = timezone.now()
     context = summary_pdf_context(proposal=proposal, audience=audience, now=now)
-    rendered = pdf_render_document(html=render_to_string("documents/summary.html", context))
+    rendered = _render(proposal=proposal, html=render_to_string("documents/summary.html", context))
     summary = SummaryPdf(
         proposal=proposal,
         proposal_version=proposal.version,
@@ -59,21 +95,24 @@ def summary_pdf_render(*, proposal_id: int, audience: str, reason: str) -> Summa
     )
     summary.file.save(f"{proposal.reference}.pdf", ContentFile(rendered.content), save=False)
     try:
-        summary.full_clean()
-        summary.save()
-        audit_record(
-            action="summary_pdf.rendered",
-            target=proposal,
-            summary=f"{proposal.reference} v{proposal.version}: {summary.get_audience_display()} rendered ({reason})",
-            data={
-                "summary_pdf": summary.pk,
-                "audience": audience,
-                "version": proposal.version,
-                "sha256": summary.sha256,
-                "pages": summary.page_count,
-                "reason": reason,
-            },
-        )
+        with transaction.atomic():
+            summary.full_clean()
+            summary.save()
+            audit_record(
+                action="summary_pdf.rendered",
+                target=proposal,
+                summary=(
+                    f"{proposal.reference} v{proposal.version}: {summary.get_audience_display()} rendered ({reason})"
+                ),
+                data={
+                    "summary_pdf": summary.pk,
+                    "audience": audience,
+                    "version": proposal.version,
+                    "sha256": summary.sha256,
+                    "pages": summary.page_count,
+                    "reason": reason,
+                },
+            )
     except Exception:
         # The row did not make it: do not leave the stored file behind.
         summary.file.storage.delete(summary.file.name)

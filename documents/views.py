@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from documents.models import Audience
 from documents.selectors import (
     proposal_for_summary_download,
+    summary_pdf_failure,
     summary_pdf_file_name,
     summary_pdf_shows_commercial_terms,
 )
@@ -25,7 +26,11 @@ def proposal_summary_pdf(request, proposal_id: int):
     if stale_prices and not summary_pdf_shows_commercial_terms(proposal=proposal, audience=audience, now=now):
         summary = None  # an older copy carries prices that are sealed now: only the new render may leave
     if summary is None:
-        context = {"proposal": proposal, "audience_label": Audience(audience).label}
+        context = {
+            "proposal": proposal,
+            "audience_label": Audience(audience).label,
+            "failure": summary_pdf_failure(proposal=proposal, audience=audience),
+        }
         return render(request, "documents/summary_pending.html", context, status=404)
     if summary.includes_commercial_terms and audience != Audience.SUPPLIER:
         from rfp.services import commercial_terms_open

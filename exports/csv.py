@@ -138,7 +138,7 @@ def _proposal_row(proposal, *, summary, user, now, with_terms: bool) -> list:
         proposal.title,
         proposal.sector.name,
         [category.name for category in proposal.categories.all()],
-        proposal.supplier.legal_name,
+        proposal.submitted_legal_name,
         sorted({facility.state for facility in proposal.facilities.all()}),
         proposal.status,
         proposal.submitted_at,

@@ -3,13 +3,15 @@
 Everyone else gets a 404 for every export, so nobody learns which rounds exist or what they hold.
 """
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import CharField, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from rfp import rules
 from rfp.enums import AssignmentStatus
-from rfp.models import Category, Criterion, Proposal, Review, Rfp, Score, Sector
+from rfp.models import Category, Criterion, Proposal, ProposalVersion, Review, Rfp, Score, Sector
 from rfp.selectors import ProposalQueueFilters, proposal_queue_for_lead
 
 
@@ -34,11 +36,20 @@ def commercial_terms_exported(*, user, rfp: Rfp, now) -> bool:
 
 def proposal_list_for_export(*, rfp: Rfp, now, with_commercial_terms: bool) -> QuerySet[Proposal]:
     """The round's submitted proposals as the lead's queue has them (check counts annotated), with what an export
-    row shows loaded up front: the query count does not grow with the rows."""
+    row shows loaded up front: the query count does not grow with the rows. `submitted_legal_name` is the
+    company's name as the latest submitted version recorded it: a company renamed since keeps its old name there."""
     related = ["decision", "commercial_terms"] if with_commercial_terms else ["decision"]
+    submitted_version = ProposalVersion.objects.filter(proposal=OuterRef("pk"), number=OuterRef("version"))
     return (
         proposal_queue_for_lead(filters=ProposalQueueFilters(rfp_id=rfp.pk), now=now)
         .select_related(*related)
+        .annotate(
+            submitted_legal_name=Coalesce(
+                Subquery(submitted_version.values(name=KT("snapshot__supplier__legal_name"))[:1]),
+                F("supplier__legal_name"),
+                output_field=CharField(),
+            )
+        )
         .prefetch_related(
             Prefetch("categories", queryset=Category.objects.order_by("position", "name")),
             "facilities",

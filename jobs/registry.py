@@ -5,15 +5,19 @@ from collections.abc import Callable
 from celery import shared_task
 from django.conf import settings
 
-from jobs.services import job_run
+from jobs.services import JobFailed, job_run
 
 
-def job_task(name: str) -> Callable[[Callable], Callable]:
+def job_task(name: str, *, atomic: bool = True, **task_options) -> Callable[[Callable], Callable]:
+    """`atomic` as in `job_run`; `task_options` go to Celery (e.g. soft_time_limit)."""
+
     def decorator(handler: Callable) -> Callable:
-        @shared_task(name=name, bind=True, max_retries=None)
+        @shared_task(name=name, bind=True, max_retries=None, **task_options)
         def run(self, job_id: str) -> bool:
             try:
-                return job_run(job_id=job_id, handler=handler)
+                return job_run(job_id=job_id, handler=handler, atomic=atomic)
+            except JobFailed:
+                raise  # given up: retrying cannot mend it
             except Exception as error:
                 if self.request.retries + 1 >= settings.JOB_MAX_ATTEMPTS:
                     raise

@@ -4,6 +4,7 @@
 periodic `jobs_sweep` publishes it again. Workers run jobs through `job_run`, which makes a finished job a no-op.
 """
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -18,6 +19,11 @@ from django.utils import timezone
 from jobs.models import Job
 
 logger = logging.getLogger(__name__)
+
+
+class JobFailed(Exception):
+    """A failure that trying again cannot mend (a document too long, a render over its time): the job is given up
+    at once, with this message as its last error, instead of being retried."""
 
 
 def job_enqueue(*, task_name: str, arguments: dict[str, Any], dedupe_key: str | None = None) -> Job:
@@ -90,8 +96,12 @@ def jobs_sweep(*, limit: int = 500) -> int:
     return published
 
 
-def job_run(*, job_id, handler: Callable[..., Any]) -> bool:
-    """Run a job's handler once; returns False when there was nothing to do (unknown or already done)."""
+def job_run(*, job_id, handler: Callable[..., Any], atomic: bool = True) -> bool:
+    """Run a job's handler once; returns False when there was nothing to do (unknown or already done).
+
+    An atomic job's handler runs in the transaction that marks it done. A handler that holds no transaction while
+    it works (a PDF render: minutes of CPU must not keep a transaction, or SQLite's only writer lock, open) runs
+    with `atomic=False`, opens its own short ones, and must be safe to run again."""
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(id=job_id).first()
         if job is None or job.status in (Job.Status.DONE, Job.Status.DEAD):
@@ -115,9 +125,15 @@ def job_run(*, job_id, handler: Callable[..., Any]) -> bool:
         job.started_at = timezone.now()
         job.save(update_fields=["status", "attempts", "started_at", "last_error"])
     try:
-        with transaction.atomic():
+        with transaction.atomic() if atomic else contextlib.nullcontext():
             handler(**job.arguments)
             Job.objects.filter(id=job.id).update(status=Job.Status.DONE, finished_at=timezone.now(), last_error="")
+    except JobFailed as error:
+        Job.objects.filter(id=job.id).update(
+            status=Job.Status.DEAD, finished_at=timezone.now(), last_error=str(error)[:2000]
+        )
+        logger.error("job %s (%s) failed for good: %s", job.id, job.task_name, error)
+        raise
     except Exception as error:
         gave_up = job.attempts >= settings.JOB_MAX_ATTEMPTS
         Job.objects.filter(id=job.id).update(

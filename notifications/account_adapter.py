@@ -1,8 +1,11 @@
 """django-allauth's emails (email confirmation, password reset, account already exists, security notices) go
 through the outbox like every other email: stored, sent by a worker, retried, re-sendable from the panel."""
 
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -21,7 +24,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Rendered as allauth renders it (its templates, links built from the request), queued instead of sent."""
         request = allauth_context.request
-        context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        # Without the Sites framework the site's name is its host:port ("Hello from 127.0.0.1:8021!").
+        site = SimpleNamespace(name=settings.SITE_NAME, domain=get_current_site(request).domain)
+        context = {"request": request, "email": email, "current_site": site, **context}
         message = self.render_mail(template_prefix, email, context)
         alternatives = getattr(message, "alternatives", [])
         html = next((content for content, mimetype in alternatives if mimetype == "text/html"), "")

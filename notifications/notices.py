@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from documents.models import Audience, SummaryPdf
 from documents.services import summary_pdf_ensure
+from jobs.services import JobFailed
 from notifications.enums import EmailKind
 from notifications.models import OutboundEmail
 from notifications.services import EmailFile, absolute_url, email_queue
@@ -177,7 +178,13 @@ def _supplier_summary_pdf(version: ProposalVersion) -> EmailFile | None:
         .first()
     )
     if summary is None and version.proposal.version == version.number:
-        summary = summary_pdf_ensure(proposal_id=version.proposal_id, audience=Audience.SUPPLIER, reason="receipt")
+        try:
+            summary = summary_pdf_ensure(proposal_id=version.proposal_id, audience=Audience.SUPPLIER, reason="receipt")
+        except JobFailed as error:  # too long or too slow to print: the receipt still goes, without it
+            logger.error(
+                "receipt for %s v%s without its summary PDF: %s", version.proposal.reference, version.number, error
+            )
+            return None
     if summary is None or summary.proposal_version != version.number:
         logger.warning("receipt for %s v%s goes without its summary PDF", version.proposal.reference, version.number)
         return None

@@ -16,7 +16,8 @@ send_decision_notice = job_task(job_names.DECISION_NOTICE_TASK)(notices.proposal
 send_information_request_notice = job_task(job_names.INFORMATION_REQUEST_NOTICE_TASK)(
     notices.information_request_notice_send
 )
-send_proposal_receipt = job_task(job_names.RECEIPT_TASK)(notices.proposal_receipt_send)
+# The receipt may render the supplier's PDF summary: no transaction held while it does (the email is deduplicated).
+send_proposal_receipt = job_task(job_names.RECEIPT_TASK, atomic=False)(notices.proposal_receipt_send)
 send_invitation_email = job_task(INVITATION_EMAIL_TASK)(notices.invitation_email_send)
 
 

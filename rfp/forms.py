@@ -19,6 +19,7 @@ from rfp.enums import AttachmentKind
 from rfp.models import CommercialTerms, DatacenterDetails, ElectronicsDetails, Proposal, RoboticsDetails
 from rfp.selectors import PROPOSAL_CAPACITY_FIELDS
 from suppliers.models import WORKFORCE_TRADES
+from suppliers.text_rules import NARRATIVE_MAX_CHARS, TextRulesMixin
 from suppliers.uploads import ALLOWED_DESCRIPTION, ALLOWED_TYPES
 from suppliers.validators import validate_country_code
 
@@ -119,7 +120,7 @@ class ModelRangesMixin:
             form_field.help_text = f"{form_field.help_text} {allowed}".strip() if form_field.help_text else allowed
 
 
-class StepForm(ModelRangesMixin, forms.ModelForm):
+class StepForm(TextRulesMixin, ModelRangesMixin, forms.ModelForm):
     """A step of the proposal: read-only for viewers and once the proposal can no longer change."""
 
     many_to_many: tuple[str, ...] = ()
@@ -145,6 +146,7 @@ class StepForm(ModelRangesMixin, forms.ModelForm):
 
 class OverviewForm(StepForm):
     many_to_many = ("categories",)
+    text_limits = {"technical_narrative": NARRATIVE_MAX_CHARS}
 
     class Meta:
         model = Proposal
@@ -322,7 +324,7 @@ class CommercialTermsForm(StepForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
 
-class ProposalStartForm(forms.Form):
+class ProposalStartForm(TextRulesMixin, forms.Form):
     """Choose an open round and one of its sectors; `choices` lists only combinations without a proposal yet."""
 
     choice = forms.ChoiceField(label="Round and sector", widget=forms.RadioSelect)
@@ -340,7 +342,7 @@ class ProposalStartForm(forms.Form):
         )
 
 
-class ClarificationForm(forms.Form):
+class ClarificationForm(TextRulesMixin, forms.Form):
     question = forms.CharField(
         label="Your question",
         max_length=4000,
@@ -350,7 +352,9 @@ class ClarificationForm(forms.Form):
     )
 
 
-class InformationResponseForm(forms.Form):
+class InformationResponseForm(TextRulesMixin, forms.Form):
+    text_limits = {"response": NARRATIVE_MAX_CHARS}
+
     response = forms.CharField(
         label="Your answer",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -358,7 +362,7 @@ class InformationResponseForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(TextRulesMixin, forms.Form):
     reason = forms.CharField(
         label="Why are you withdrawing? (optional)",
         required=False,

@@ -4,9 +4,10 @@ program lead's decisions; rfp.services acts on what they clean."""
 from django import forms
 
 from rfp.enums import DecisionOutcome, Recommendation
+from suppliers.text_rules import NARRATIVE_MAX_CHARS, TextRulesMixin
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(TextRulesMixin, forms.Form):
     declaration = forms.ChoiceField(
         label="Conflict of interest",
         widget=forms.RadioSelect,
@@ -30,8 +31,10 @@ class ConflictForm(forms.Form):
         return cleaned
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(TextRulesMixin, forms.Form):
     """One score field per criterion of the proposal's rubric (`score_<code>`), comments and a recommendation."""
+
+    text_limits = {"comments": NARRATIVE_MAX_CHARS}
 
     comments = forms.CharField(label="Comments", required=False, widget=forms.Textarea(attrs={"rows": 6}))
     recommendation = forms.ChoiceField(
@@ -77,7 +80,7 @@ DECISION_CHOICES = [
 ]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextRulesMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Decision",
         widget=forms.RadioSelect,
@@ -92,7 +95,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class BulkDecisionForm(forms.Form):
+class BulkDecisionForm(TextRulesMixin, forms.Form):
     references = forms.MultipleChoiceField(
         label="Proposals", error_messages={"required": "Tick the proposals to decide first."}
     )

@@ -9,6 +9,7 @@ from suppliers.models import WORKFORCE_TRADES, Certification, Facility
 from suppliers.naics import naics_describe, naics_parse
 from suppliers.selectors import facility_list_for_supplier
 from suppliers.services import FACILITY_FIELDS, certificate_document_check
+from suppliers.text_rules import TextRulesMixin
 from suppliers.validators import (
     normalize_ein,
     normalize_identifier,
@@ -41,7 +42,7 @@ def _text(
     )
 
 
-class SupplierForm(forms.Form):
+class SupplierForm(TextRulesMixin, forms.Form):
     """The company's identity: the same form registers it and edits its profile."""
 
     legal_name = _text(
@@ -179,7 +180,7 @@ class SupplierForm(forms.Form):
         return naics_describe(naics_parse(value or ""))
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(TextRulesMixin, forms.Form):
     email = forms.EmailField(
         label="Colleague's email address",
         max_length=254,
@@ -205,7 +206,7 @@ class MemberRoleForm(forms.Form):
     )
 
 
-class FacilityForm(forms.ModelForm):
+class FacilityForm(TextRulesMixin, forms.ModelForm):
     class Meta:
         model = Facility
         fields = FACILITY_FIELDS
@@ -265,7 +266,7 @@ class FacilityForm(forms.ModelForm):
         return [(legend, [self[name] for name in names]) for legend, names in self.groups_spec]
 
 
-class CertificationForm(forms.ModelForm):
+class CertificationForm(TextRulesMixin, forms.ModelForm):
     class Meta:
         model = Certification
         fields = ("kind", "name", "number", "issued_by", "facility", "expires_on", "document")

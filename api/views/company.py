@@ -16,7 +16,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.access import supplier_access
-from api.validation import choice_messages, required_messages, validated_form
+from api.validation import choice_messages, required_messages, text_limits_from, validated_form
 from operations.files import private_file_response
 from operations.rest import DOWNLOAD_RENDERERS, ApiView, download_responses
 from suppliers import selectors, services
@@ -78,6 +78,7 @@ class CompanyUpdateApi(ApiView):
     tags = TAGS
     OutputSerializer = CompanyOutput
 
+    @text_limits_from(SupplierForm)
     class InputSerializer(serializers.Serializer):
         legal_name = serializers.CharField(required=False, allow_blank=True)
         dba = serializers.CharField(required=False, allow_blank=True)
@@ -120,6 +121,7 @@ class CompanyRegisterApi(ApiView):
     creates = True
     OutputSerializer = CompanyOutput
 
+    @text_limits_from(SupplierForm)
     class InputSerializer(CompanyUpdateApi.InputSerializer):
         legal_name = _required("legal_name")
         ein = _required("ein")
@@ -248,6 +250,7 @@ class InvitationSendApi(ApiView):
     creates = True
     OutputSerializer = InvitationOutput
 
+    @text_limits_from(InvitationForm)
     class InputSerializer(serializers.Serializer):
         email = serializers.CharField(error_messages=required_messages(InvitationForm, "email"))
         role = serializers.ChoiceField(
@@ -359,7 +362,7 @@ def _facility_input(*, creating: bool) -> type[serializers.Serializer]:
         **{trade: serializers.IntegerField(required=False, help_text="Head count.") for trade in WORKFORCE_TRADES},
     }
     name = "FacilityCreateInput" if creating else "FacilityUpdateInput"
-    return type(name, (serializers.Serializer,), fields)
+    return text_limits_from(FacilityForm)(type(name, (serializers.Serializer,), fields))
 
 
 class FacilityListApi(ApiView):
@@ -475,6 +478,7 @@ class CertificationCreateApi(ApiView):
     parser_classes = [MultiPartParser, FormParser]
     OutputSerializer = CertificationOutput
 
+    @text_limits_from(CertificationForm)
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(
             choices=CertificationKind.choices, error_messages=required_messages(CertificationForm, "kind")
@@ -523,6 +527,7 @@ class CertificationUpdateApi(ApiView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     OutputSerializer = CertificationOutput
 
+    @text_limits_from(CertificationForm)
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(
             choices=CertificationKind.choices, required=False, error_messages=choice_messages(CertificationForm, "kind")

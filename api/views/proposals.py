@@ -15,7 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from api.access import supplier_access
-from api.validation import required_messages, validated_form
+from api.validation import required_messages, text_limits_from, validated_form
 from operations.rest import ApiView
 from rfp import services
 from rfp.enums import (
@@ -34,6 +34,7 @@ from rfp.forms import (
     InformationResponseForm,
     OverviewForm,
     ProposalStartForm,
+    RoboticsDetailsForm,
     WithdrawForm,
 )
 from rfp.models import SECTOR_DETAIL_MODELS, CommercialTerms, Proposal
@@ -154,6 +155,7 @@ class ProposalCreateApi(ApiView):
     creates = True
     OutputSerializer = ProposalOutput
 
+    @text_limits_from(ProposalStartForm)
     class InputSerializer(serializers.Serializer):
         rfp = serializers.CharField(help_text="The round's reference, e.g. AI-INFRA-2026.")
         sector = serializers.CharField(help_text="The sector's code: datacenter, consumer-electronics or robotics.")
@@ -210,6 +212,7 @@ class ProposalUpdateApi(ApiView):
     tags = TAGS
     OutputSerializer = ProposalOutput
 
+    @text_limits_from(OverviewForm, CapacityForm, AsksForm)
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(required=False, allow_blank=True)
         technical_narrative = serializers.CharField(required=False, allow_blank=True)
@@ -329,6 +332,7 @@ class ElectronicsDetailsInput(serializers.Serializer):
     ipc_class = serializers.ChoiceField(choices=IpcClass.choices, required=False, allow_null=True)
 
 
+@text_limits_from(RoboticsDetailsForm)
 class RoboticsDetailsInput(serializers.Serializer):
     sector = _sector_field("robotics")
     component_type = serializers.ChoiceField(choices=RoboticsComponent.choices, required=False, allow_blank=True)
@@ -436,6 +440,7 @@ class CommercialTermsUpdateApi(ApiView):
     tags = TAGS
     OutputSerializer = CommercialTermsOutput
 
+    @text_limits_from(CommercialTermsForm)
     class InputSerializer(serializers.Serializer):
         unit_price_usd = _decimal(required=False, allow_null=True)
         total_price_usd = _decimal(required=False, allow_null=True)
@@ -534,6 +539,7 @@ class ProposalWithdrawApi(ApiView):
     tags = TAGS
     OutputSerializer = ProposalSummaryOutput
 
+    @text_limits_from(WithdrawForm)
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(required=False, allow_blank=True, help_text="Why, optionally.")
 
@@ -554,6 +560,7 @@ class ProposalResubmitApi(ApiView):
     tags = TAGS
     OutputSerializer = ReceiptOutput
 
+    @text_limits_from(InformationResponseForm)
     class InputSerializer(serializers.Serializer):
         response = serializers.CharField(error_messages=required_messages(InformationResponseForm, "response"))
 

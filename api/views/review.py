@@ -21,7 +21,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from api.permissions import IsBuyer, IsProgramLead, IsReviewer, TokenScope
-from api.validation import validated_form
+from api.validation import text_limits_from, validated_form
 from api.views.attachments import AttachmentOutput
 from api.views.proposals import CommercialTermsOutput, DecisionOutput, InformationRequestOutput
 from audit.selectors import audit_events_for
@@ -418,6 +418,7 @@ class ConflictDeclareApi(ApiView):
     permission_classes = REVIEWERS
     tags = TAGS
 
+    @text_limits_from(ConflictForm)
     class InputSerializer(serializers.Serializer):
         declaration = serializers.ChoiceField(choices=[ConflictDeclaration.NO_CONFLICT, ConflictDeclaration.CONFLICT])
         note = serializers.CharField(
@@ -471,6 +472,7 @@ def _review_data(review, assignment) -> dict:
     }
 
 
+@text_limits_from(ReviewForm)
 class ReviewInput(serializers.Serializer):
     scores = serializers.DictField(
         child=serializers.IntegerField(allow_null=True),
@@ -584,6 +586,7 @@ class ProposalDecisionApi(ApiView):
     permission_classes = LEADS
     tags = TAGS
 
+    @text_limits_from(DecisionForm)
     class InputSerializer(serializers.Serializer):
         outcome = serializers.ChoiceField(choices=["request_info", *DecisionOutcome.values])
         rationale = serializers.CharField(allow_blank=True)
@@ -623,6 +626,7 @@ class BulkDecisionApi(ApiView):
     permission_classes = LEADS
     tags = TAGS
 
+    @text_limits_from(BulkDecisionForm)
     class InputSerializer(serializers.Serializer):
         references = serializers.ListField(child=serializers.CharField(), max_length=500)
         outcome = serializers.ChoiceField(choices=DecisionOutcome.choices)

@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from api.access import supplier_access
-from api.validation import required_messages, validated_form
+from api.validation import required_messages, text_limits_from, validated_form
 from operations.rest import ApiView
 from rfp import services
 from rfp.forms import ClarificationForm
@@ -182,6 +182,7 @@ class ClarificationAskApi(ApiView):
     creates = True
     OutputSerializer = ClarificationOutput
 
+    @text_limits_from(ClarificationForm)
     class InputSerializer(serializers.Serializer):
         question = serializers.CharField(error_messages=required_messages(ClarificationForm, "question"))
 

@@ -18,7 +18,9 @@ SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-change-me
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# `make run` serves on 127.0.0.1:$PORT (scripts/run passes it on as WEB_PORT); links in emails follow it.
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('WEB_PORT', default=env('PORT', default='8000'))}")
+SITE_NAME = env("SITE_NAME", default="RFP Intake")
 
 INSTALLED_APPS = [
     "config.apps.ReviewPanelAdminConfig",
@@ -312,6 +314,9 @@ JOB_PUBLISH_GRACE_SECONDS = env.int("JOB_PUBLISH_GRACE_SECONDS", default=30)
 # A job published but not started this long ago is published again (its message was lost).
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=2 * 3600)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=5)
+# A proposal's PDF summary longer than this, or whose render takes longer, is given up with a message, not retried.
+SUMMARY_PDF_MAX_PAGES = env.int("SUMMARY_PDF_MAX_PAGES", default=60)
+SUMMARY_PDF_RENDER_SECONDS = env.int("SUMMARY_PDF_RENDER_SECONDS", default=120)
 # After a failed publish, a process leaves new jobs to the sweeper this long instead of waiting on the broker again.
 JOB_PUBLISH_BACKOFF_SECONDS = env.int("JOB_PUBLISH_BACKOFF_SECONDS", default=10)
 # Restricted-party screening (suppliers.screening): a name scoring this much (0-100) against a list entry is a hit,

@@ -1,10 +1,11 @@
 from django import forms
 
+from suppliers.text_rules import TextRulesMixin
 from tokens.enums import TokenScope
 from tokens.services import TOKEN_LIFETIMES_DAYS
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(TextRulesMixin, forms.Form):
     name = forms.CharField(
         label="Name",
         max_length=100,

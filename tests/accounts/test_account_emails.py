@@ -137,3 +137,15 @@ def test_security_notices_when_turned_on_go_through_the_outbox_too(client, setti
     assert (email.kind, email.to, email.subject) == (EmailKind.ACCOUNT, [user.email], "[RFP Intake] Password Changed")
     assert deliver_outbox() == 1
     assert [message.to for message in mail.outbox] == [[user.email]]
+
+
+def test_the_confirmation_email_greets_from_the_service_not_from_a_host_and_port(client, settings):
+    client.post(
+        "/accounts/signup/", {"email": "maria@lonestar.example", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+
+    email = OutboundEmail.objects.get()
+    assert f"Hello from {settings.SITE_NAME}!" in email.body_text
+    assert "Hello from RFP Intake!" in email.body_text
+    assert "Hello from testserver" not in email.body_text
+    assert "Hello from 127.0.0.1" not in email.body_text

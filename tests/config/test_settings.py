@@ -61,3 +61,23 @@ def test_local_default_needs_no_server(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "db.sqlite3").exists()
+
+
+def _site_url(env: dict[str, str]) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "PORT", "WEB_PORT")}
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SITE_URL)"],
+        cwd=PROJECT_DIR,
+        env={**clean, **env, "DJANGO_SETTINGS_MODULE": "config.settings.local"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_make_run_on_another_port_links_emails_to_that_port():
+    assert _site_url({"PORT": "8021"}) == "http://127.0.0.1:8021"
+    assert _site_url({}) == "http://127.0.0.1:8000"
+    assert _site_url({"PORT": "8021", "SITE_URL": "https://rfp.example.com"}) == "https://rfp.example.com"

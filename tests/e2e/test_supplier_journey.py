@@ -2,6 +2,8 @@
 
 Only the buyer's side is made with the ORM: an open round and a published addendum. Everything the supplier does,
 from creating an account to reading the receipt, goes through the pages, finding controls by their labels and roles.
+The whole journey is walked once (datacenter); every sector's proposal, from its start to the receipt, is walked
+again by a company made with the ORM, since only the sector's own questions differ.
 Screenshots of the key pages go to var/e2e-screenshots/ (git-ignored).
 """
 
@@ -20,8 +22,9 @@ from playwright.sync_api import expect
 from rfp.enums import ProposalStatus
 from rfp.factories import RfpFactory, draft_proposal
 from rfp.models import Addendum, Attachment, Proposal, ProposalVersion, Rfp
+from rfp.selectors import proposal_sector_details
 from suppliers.enums import MemberRole
-from suppliers.factories import SupplierMemberFactory
+from suppliers.factories import FacilityFactory, SupplierMemberFactory
 from suppliers.models import Facility, Supplier
 from tests.support.browser import save_screenshot
 from tests.support.outbox import deliver_outbox, deliver_receipts
@@ -165,13 +168,73 @@ def acknowledge_addendum(page, rfp: Rfp) -> None:
     assert "Acknowledged by your company on" in main_text(page)
 
 
-def start_proposal(page) -> str:
-    page.get_by_role("link", name="Start a Datacenter proposal").click()
-    assert page.get_by_label("Datacenter").is_checked()
-    page.get_by_label("Title of your proposal").fill("Liquid-cooled racks from Austin, TX")
+# --- Each sector's own questions -------------------------------------------------------------------------------------
+
+
+def answer_datacenter(page) -> None:
+    page.get_by_label("Rack power density (kW/rack)").fill("132")
+    page.get_by_label("Cooling type").select_option(label="Direct-to-chip, single-phase")
+    page.get_by_label("Heat rejection per rack (kW)").fill("120")
+    page.get_by_label("Annual units").fill("4000")
+
+
+def answer_consumer_electronics(page) -> None:
+    page.get_by_label("SMT lines").fill("6")
+    page.get_by_label("Placements per hour (CPH)").fill("84000")
+    page.get_by_label("Final assembly (units per month)").fill("50000")
+    page.get_by_label("IPC-A-610 class").select_option(label="IPC-A-610 Class 3 (high performance)")
+
+
+def answer_robotics(page) -> None:
+    page.get_by_label("Component type").select_option(label="Gearbox")
+    page.get_by_label("Rated torque (N·m)").fill("40")
+    page.get_by_label("Peak torque (N·m)").fill("120")
+    page.get_by_label("Gear ratio (n:1)").fill("50.5")
+    page.get_by_label("Power device technology").select_option(label="Gallium nitride")
+    page.get_by_label("Country of origin of the magnets").fill("jp")
+
+
+# sector code -> (sector name, title, categories ticked, the sector step, what it stores)
+SECTORS = {
+    "datacenter": (
+        "Datacenter",
+        "Liquid-cooled racks from Austin, TX",
+        ["Racks", "Cooling"],
+        answer_datacenter,
+        {"rack_power_density_kw": Decimal("132"), "cooling_type": "dtc_single_phase", "annual_units": 4000},
+    ),
+    "consumer-electronics": (
+        "Consumer electronics",
+        "Handset final assembly in Austin, TX",
+        ["Modules", "Final assembly"],
+        answer_consumer_electronics,
+        {"smt_lines": 6, "placements_per_hour": 84000, "final_assembly_units_per_month": 50000, "ipc_class": 3},
+    ),
+    "robotics": (
+        "Robotics",
+        "Strain-wave gearboxes from Austin, TX",
+        ["Gearboxes", "Actuators"],
+        answer_robotics,
+        {
+            "component_type": "gearbox",
+            "rated_torque_nm": Decimal("40"),
+            "peak_torque_nm": Decimal("120"),
+            "gear_ratio": Decimal("50.5"),
+            "power_device_technology": "gan",
+            "magnet_country_of_origin": "JP",
+        },
+    ),
+}
+
+
+def start_proposal(page, sector: str = "datacenter") -> str:
+    name, title, *_ = SECTORS[sector]
+    page.get_by_role("link", name=f"Start a {name} proposal").click()
+    assert page.get_by_label(name).is_checked()
+    page.get_by_label("Title of your proposal").fill(title)
     page.get_by_role("button", name="Start the proposal").click()
     page.get_by_text(re.compile(r"Proposal \S+ started")).wait_for()
-    return Proposal.objects.get().reference
+    return Proposal.objects.get(sector__code=sector).reference
 
 
 def save_and_continue(page, next_step: str) -> None:
@@ -182,20 +245,19 @@ def save_and_continue(page, next_step: str) -> None:
     expect(page.get_by_role("status").filter(has_text="Saved at").first).to_be_visible()
 
 
-def fill_steps(page) -> None:
+def fill_steps(page, sector: str = "datacenter") -> None:
+    _name, _title, categories, answer_sector, _stored = SECTORS[sector]
     # Overview.
-    page.get_by_label("Racks").check()
-    page.get_by_label("Cooling", exact=True).check()
+    for category in categories:
+        page.get_by_label(category, exact=True).check()
     page.get_by_label("Technical narrative").fill(
         "We build 19-inch racks with direct-to-chip manifolds in Austin: welding, powder coat, leak test."
     )
-    snapshot(page, "journey-03-proposal-overview")
+    snapshot(page, f"journey-03-proposal-overview-{sector}")
     save_and_continue(page, "Sector questions")
-    # The datacenter questions.
-    page.get_by_label("Rack power density (kW/rack)").fill("132")
-    page.get_by_label("Cooling type").select_option(label="Direct-to-chip, single-phase")
-    page.get_by_label("Heat rejection per rack (kW)").fill("120")
-    page.get_by_label("Annual units").fill("4000")
+    # The sector's own questions.
+    answer_sector(page)
+    snapshot(page, f"journey-03-sector-questions-{sector}")
     save_and_continue(page, "Capacity & facilities")
     # Capacity and facilities.
     page.get_by_label("Austin assembly plant, Austin TX").check()
@@ -282,12 +344,8 @@ def test_a_supplier_goes_from_sign_up_to_a_submitted_receipted_datacenter_propos
     proposal = Proposal.objects.get()
     assert (proposal.reference, proposal.status, proposal.version) == (reference, ProposalStatus.SUBMITTED, 1)
     assert ProposalVersion.objects.filter(proposal=proposal).count() == 1
-    details, terms = proposal.datacenter_details, proposal.commercial_terms
-    assert (details.rack_power_density_kw, details.cooling_type, details.annual_units) == (
-        Decimal("132"),
-        "dtc_single_phase",
-        4000,
-    )
+    terms = proposal.commercial_terms
+    assert_sector_answers(proposal)
     assert sorted(proposal.categories.values_list("name", flat=True)) == ["Cooling", "Racks"]
     assert list(proposal.facilities.values_list("name", flat=True)) == ["Austin assembly plant"]
     assert (proposal.lead_time_weeks, proposal.site_power_mw, proposal.domestic_content_pct) == (
@@ -303,6 +361,54 @@ def test_a_supplier_goes_from_sign_up_to_a_submitted_receipted_datacenter_propos
     assert len(receipts) == 1
     assert receipts[0].to == [EMAIL]
     assert version.sha256 in receipts[0].body
+
+
+def submit_from_the_review_step(page, reference: str) -> None:
+    page.get_by_role("link", name="Continue to Review & submit").click()
+    checklist = page.get_by_role("region", name="Checklist")
+    checklist.get_by_text("Everything required is answered and every published addendum is acknowledged.").wait_for()
+    page.get_by_role("button", name="Submit proposal").click()
+    page.get_by_role("heading", name=f"Receipt: proposal {reference}, version 1").wait_for()
+
+
+def assert_sector_answers(proposal) -> None:
+    *_, stored = SECTORS[proposal.sector.code]
+    details = proposal_sector_details(proposal=proposal)
+    assert {question: getattr(details, question) for question in stored} == stored
+
+
+# The datacenter proposal is walked by the whole journey above.
+@pytest.mark.parametrize("sector", [code for code in SECTORS if code != "datacenter"])
+def test_a_supplier_answers_each_sectors_questions_in_the_browser_and_gets_a_receipt(page, client, live_server, sector):
+    member = SupplierMemberFactory(role=MemberRole.OWNER, user__email=EMAIL)
+    FacilityFactory(supplier=member.supplier, name="Austin assembly plant", city="Austin", state="TX")
+    rfp = RfpFactory(reference="AI-INFRA-2026-Q3", display_time_zone=ROUND_ZONE)
+    sign_in(page, client, live_server, member.user)
+    page.goto("/portal/")
+    page.get_by_role("region", name=re.compile(rfp.reference)).get_by_role(
+        "link", name="Addenda, questions and answers"
+    ).click()
+
+    reference = start_proposal(page, sector)
+    fill_steps(page, sector)
+    digest = upload_attachment(page)
+    submit_from_the_review_step(page, reference)
+    snapshot(page, f"journey-05-receipt-{sector}")
+
+    version = ProposalVersion.objects.get()
+    labels = page.get_by_role("term").all_inner_texts()
+    shown = dict(zip(labels, page.get_by_role("definition").all_inner_texts(), strict=True))
+    assert (shown["Proposal reference"], shown["Round"], shown["Version"]) == (reference, rfp.reference, "1")
+    assert shown["SHA-256 of the submitted content"] == version.sha256
+    assert digest in page.get_by_role("row").filter(has_text=PDF_NAME).inner_text()
+    proposal = Proposal.objects.get()
+    assert (proposal.sector.code, proposal.status, proposal.version) == (sector, ProposalStatus.SUBMITTED, 1)
+    assert proposal.title == SECTORS[sector][1]
+    assert sorted(proposal.categories.values_list("name", flat=True)) == sorted(SECTORS[sector][2])
+    assert_sector_answers(proposal)
+    deliver_receipts()
+    [receipt] = [message for message in mail.outbox if reference in message.subject]
+    assert receipt.to == [EMAIL]
 
 
 # --- A closed round ------------------------------------------------------------------------------------------------

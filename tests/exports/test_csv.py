@@ -13,7 +13,10 @@ from audit.models import AuditEvent
 from exports.csv import BOM, csv_lines
 from rfp import services
 from rfp.models import Category, ProposalCheck, ReviewAssignment
-from suppliers.factories import SupplierFactory
+from suppliers.enums import MemberRole
+from suppliers.factories import SupplierFactory, SupplierMemberFactory
+from suppliers.models import Supplier
+from suppliers.services import supplier_update
 from tests.exports.support import HYPERLINK, checked_and_in_review, close, parse_csv, reviewed, submitted
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +193,15 @@ def test_the_reviews_export_query_count_does_not_grow_with_rows(lead_client, rfp
         rows = _reviews(lead_client, rfp)
 
     assert len(rows) == count
+
+
+def test_a_company_renamed_after_submitting_keeps_the_name_it_submitted_under(lead_client, rfp):
+    owner = SupplierMemberFactory(role=MemberRole.OWNER, supplier__legal_name="Lone Star Racks Inc.")
+    proposal = submitted(rfp=rfp, supplier=owner.supplier)
+    supplier_update(supplier=owner.supplier, actor=owner.user, data={"legal_name": "Texas Thermal Holdings LLC"})
+
+    [row] = _proposals(lead_client, rfp)
+
+    assert row["reference"] == proposal.reference
+    assert row["supplier_legal_name"] == "Lone Star Racks Inc."
+    assert Supplier.objects.get(pk=owner.supplier.pk).legal_name == "Texas Thermal Holdings LLC"
