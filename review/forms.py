@@ -1,5 +1,6 @@
 from django import forms
 
+from rfp import formatting
 from rfp.enums import DecisionOutcome, ProposalStatus, Recommendation
 from rfp.models import Category, Rfp, Sector
 from rfp.selectors import QUEUE_CHECK_FILTERS, ProposalQueueFilters
@@ -108,7 +109,7 @@ class ReviewForm(forms.Form):
         score_fields = {}
         for criterion in self.criteria:
             score_fields[f"score_{criterion.code}"] = forms.IntegerField(
-                label=f"{criterion.name} (weight {criterion.weight.normalize()}, 0 to {criterion.max_score})",
+                label=f"{criterion.name} (weight {formatting.number(criterion.weight)}, 0 to {criterion.max_score})",
                 help_text=criterion.guidance,
                 required=False,
                 min_value=0,

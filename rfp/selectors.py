@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Query
 from django.db.models.functions import Coalesce
 
 from rfp.enums import AssignmentStatus, ProposalStatus
+from rfp.formatting import answer_figure, answer_label
 from rfp.models import (
     SECTOR_DETAIL_MODELS,
     Addendum,
@@ -47,6 +48,8 @@ PROPOSAL_CAPACITY_FIELDS: tuple[str, ...] = (
     "sub_suppliers",
     *WORKFORCE_TRADES,
 )
+# Answers listed one per line in the summary: the names in them may hold commas.
+LISTS_ONE_PER_LINE = frozenset({"sub_suppliers"})
 REQUIRED_PROPOSAL_FIELDS: tuple[str, ...] = (
     "title",
     "technical_narrative",
@@ -350,10 +353,18 @@ def _field_rows(instance, names) -> list[tuple[str, object]]:
     for name in names:
         field = instance._meta.get_field(name)
         display = getattr(instance, f"get_{name}_display", None)
-        value = display() if callable(display) else getattr(instance, name)
-        if isinstance(value, list):
-            value = ", ".join(str(item) for item in value)
-        rows.append((capfirst(str(field.verbose_name)), "—" if value in (None, "") else value))
+        raw = getattr(instance, name)
+        if field.choices:
+            value = display()
+        elif isinstance(raw, list):
+            # Names may hold commas ("Timken Bearings, Canton OH"): one per line, as the supplier entered them.
+            value = ("\n" if name in LISTS_ONE_PER_LINE else ", ").join(str(item) for item in raw)
+        elif raw is not None and not isinstance(raw, bool) and isinstance(raw, (int, Decimal)):
+            value = answer_figure(name, raw)
+        else:
+            value = raw
+        label = answer_label(name, capfirst(str(field.verbose_name)))
+        rows.append((label, "—" if value in (None, "") else value))
     return rows
 
 

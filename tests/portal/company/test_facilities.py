@@ -45,7 +45,7 @@ def test_an_editor_adds_a_facility_and_the_list_shows_totals(client, supplier, e
     assert "Austin assembly plant" in page and "Dallas plant" in page
     assert "Total, 2 facilities" in page
     assert "480" in page
-    assert "20.00" in page  # 12.50 + 7.50 MW
+    assert "20" in page  # 12.50 + 7.50 MW
 
 
 def test_a_zip_outside_the_state_is_refused_naming_its_state(client, supplier, editor):
