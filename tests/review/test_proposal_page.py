@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.factories import UserFactory
 from audit.models import AuditEvent
+from audit.services import audit_record
 from jobs.models import Job
 from jobs.services import job_run
 from rfp import services, tasks
@@ -292,3 +293,23 @@ def test_status_changed_at_follows_each_transition(assigned, lead):
         services.proposal_decide(proposal=proposal, actor=lead, outcome="shortlisted", rationale="Good.")
     proposal.refresh_from_db()
     assert proposal.status_changed_at > before + timedelta(days=1)
+
+
+def test_time_in_each_status_names_each_status_by_its_label_and_nothing_else(client, assigned, lead):
+    proposal, _ = assigned
+    # A receipt's event names its recipients under "to", as a status move names its new status.
+    audit_record(
+        action="proposal.receipt_issued",
+        target=proposal,
+        actor=None,
+        summary="Receipt sent",
+        data={"version": 1, "to": ["dana.ortiz@lonestar.example"], "cc": []},
+    )
+    client.force_login(lead)
+    page = client.get(_url(proposal)).content.decode()
+
+    section = page[page.index("Time in each status") :].split("</ul>")[0]
+    items = [item.split("</li>")[0] for item in section.split("<li>")[1:]]
+    assert [item.split(":")[0] for item in items] == ["Submitted", "In review"]
+    assert items[-1].endswith("days (now)")
+    assert "@" not in section and "[" not in section
