@@ -109,15 +109,24 @@ def _validated_scores(scores: dict, *, criteria, proposal: Proposal, submit: boo
             problems.append(f"{criterion.name} must be a whole number from 0 to {criterion.max_score}, not {value!r}")
     if problems:
         raise DomainError("; ".join(problems) + ".", code="score_out_of_range")
-    if submit:
-        missing = [criterion.name for criterion in criteria if criterion.code not in scores]
-        if missing:
-            raise DomainError(
-                f"Score every criterion before submitting your review of {proposal.reference}; "
-                f"still missing: {', '.join(missing)}.",
-                code="scores_missing",
-            )
     return {by_code[code].pk: value for code, value in scores.items()}
+
+
+def _recommendation_labels() -> str:
+    labels = [str(label) for label in Recommendation.labels]
+    return f"{', '.join(labels[:-1])} or {labels[-1]}"
+
+
+def _ensure_complete(scores: dict, *, criteria, recommendation: str) -> None:
+    """A review is submitted with every criterion scored and a recommendation; say everything still missing."""
+    missing = [criterion.name for criterion in criteria if criterion.code not in scores]
+    problems = []
+    if missing:
+        problems.append(f"Score every criterion before submitting: {', '.join(missing)}.")
+    if not recommendation:
+        problems.append(f"Choose a recommendation: {_recommendation_labels()}.")
+    if problems:
+        raise DomainError(" ".join(problems), code="scores_missing" if missing else "recommendation_required")
 
 
 @transaction.atomic
@@ -143,14 +152,7 @@ def review_save(
         )
     if recommendation and recommendation not in Recommendation.values:
         raise DomainError(
-            f"{recommendation!r} is not a recommendation; choose one of {', '.join(Recommendation.values)}.",
-            code="bad_recommendation",
-        )
-    if submit and not recommendation:
-        raise DomainError(
-            f"Choose a recommendation ({', '.join(Recommendation.values)}) before submitting your review of "
-            f"{proposal.reference}.",
-            code="recommendation_required",
+            f"That is not a recommendation; choose {_recommendation_labels()}.", code="bad_recommendation"
         )
     rubric = rubric_for_proposal(proposal=proposal)
     if rubric is None:
@@ -160,6 +162,8 @@ def review_save(
         )
     criteria = list(rubric.criteria.all())
     values = _validated_scores(scores, criteria=criteria, proposal=proposal, submit=submit)
+    if submit:
+        _ensure_complete(scores, criteria=criteria, recommendation=recommendation)
     now = timezone.now()
     review = Review.objects.select_for_update().filter(assignment=assignment).first() or Review(assignment=assignment)
     review.rubric = rubric

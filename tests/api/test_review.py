@@ -9,6 +9,7 @@ from audit.models import AuditEvent
 from rfp import services
 from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
 from rfp.models import Proposal, ReviewAssignment, ReviewerProfile, Sector
+from rfp.selectors import rubric_for_proposal
 from tests.api.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,8 @@ def test_a_reviewer_declares_no_conflict_scores_a_draft_then_submits(in_review, 
     no_recommendation = api.post(f"{url}review/submit/", {"scores": SCORES}, format="json")
     assert no_recommendation.status_code == 400
     assert no_recommendation.json()["code"] == "recommendation_required"
+    assert "Choose a recommendation: Shortlist, Decline or Request more information." in str(no_recommendation.json())
+    assert "request_info" not in str(no_recommendation.json())
 
     submitted = api.post(
         f"{url}review/submit/", {"scores": SCORES, "recommendation": "shortlist", "comments": "Go."}, format="json"
@@ -71,6 +74,23 @@ def test_a_reviewer_declares_no_conflict_scores_a_draft_then_submits(in_review, 
     assert submitted.json()["weighted_score"] == "81.00"
     assert ReviewAssignment.objects.get(pk=assignment.pk).status == AssignmentStatus.COMPLETED
     assert api.get(f"{url}review/").json()["scores"] == SCORES
+
+
+def test_submitting_with_scores_missing_names_them_and_no_internal_code(in_review, assignment, reviewer):
+    api = client_for(reviewer)
+    url = f"/api/v1/review/proposals/{in_review.reference}/"
+    assert api.post(f"{url}conflict/", {"declaration": "no_conflict"}).status_code == 200
+    names = {criterion.code: criterion.name for criterion in rubric_for_proposal(proposal=in_review).criteria.all()}
+
+    refused = api.post(f"{url}review/submit/", {"scores": {"power-cooling": 4}}, format="json")
+
+    assert refused.status_code == 400
+    detail = str(refused.json())
+    missing = ", ".join(name for code, name in names.items() if code != "power-cooling")
+    assert f"Score every criterion before submitting: {missing}." in detail
+    assert "Choose a recommendation: Shortlist, Decline or Request more information." in detail
+    assert "request_info" not in detail and "shortlist," not in detail
+    assert ReviewAssignment.objects.get(pk=assignment.pk).status == AssignmentStatus.ASSIGNED
 
 
 def test_an_unknown_criterion_is_refused_by_name(in_review, assignment, reviewer):

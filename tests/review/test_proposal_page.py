@@ -153,6 +153,26 @@ def test_a_reviewer_saves_a_draft_then_submits_and_the_lead_sees_the_aggregate(c
     assert str(assignment.review.weighted_score) in page
 
 
+def test_submitting_with_scores_missing_names_the_criteria_and_the_recommendations_by_label(client, assigned, reviewer):
+    proposal, assignment = assigned
+    services.assignment_declare_no_conflict(assignment=assignment, actor=reviewer)
+    client.force_login(reviewer)
+    criteria = list(rubric_for_proposal(proposal=proposal).criteria.all())
+    first = criteria[0]
+
+    response = client.post(
+        _url(proposal, "review:save_review"), {f"score_{first.code}": "1", "recommendation": "", "action": "submit"}
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    missing = ", ".join(criterion.name for criterion in criteria[1:])
+    assert f"Score every criterion before submitting: {missing}." in page
+    assert "Choose a recommendation: Shortlist, Decline or Request more information." in page
+    assert "(shortlist, decline, request_info)" not in page
+    assert not Review.objects.filter(assignment=assignment).exists()
+
+
 def test_a_score_above_the_criterion_maximum_is_refused_on_its_field(client, assigned, reviewer):
     proposal, assignment = assigned
     services.assignment_declare_no_conflict(assignment=assignment, actor=reviewer)
