@@ -19,6 +19,7 @@ from review.pagination import cursor_page
 from rfp import services
 from rfp.enums import AssignmentStatus, ConflictDeclaration, DecisionOutcome
 from rfp.exceptions import DomainError
+from rfp.formatting import counted
 from rfp.models import Proposal, Rfp, Sector
 from rfp.selectors import (
     QUEUE_ROW_FIELDS,
@@ -116,7 +117,9 @@ def bulk_decide(request):
     label = DecisionOutcome(form.cleaned_data["outcome"]).label.lower()
     if result.decided:
         references = ", ".join(decision.proposal.reference for decision in result.decided)
-        messages.success(request, f"{len(result.decided)} proposal(s) {label}: {references}. Each supplier is told.")
+        messages.success(
+            request, f"{counted(len(result.decided), 'proposal')} {label}: {references}. Each supplier is told."
+        )
     for reference, error in result.errors.items():
         messages.error(request, f"{reference}: {error}")
     missing = set(form.cleaned_data["references"]) - {proposal.reference for proposal in proposals}
@@ -304,12 +307,13 @@ def assign_now(request, reference: str):
         messages.error(request, error.message)
     else:
         if result.held >= result.required:
-            messages.success(request, f"{proposal.reference} has its {result.required} reviewers.")
+            messages.success(request, f"{proposal.reference} has its {counted(result.required, 'reviewer')}.")
         else:
             messages.warning(
                 request,
-                f"{proposal.reference} has {result.held} of {result.required} reviewers: no other reviewer of "
-                f"{proposal.sector.name} is free of conflicts and below their load. Add reviewers in the panel.",
+                f"{proposal.reference} has {result.held} of {counted(result.required, 'reviewer')}: "
+                f"no other reviewer of {proposal.sector.name} is free of conflicts and below their load. "
+                "Add reviewers in the panel.",
             )
     return redirect(request.POST.get("next") or reverse("review:proposal", args=[proposal.reference]))
 

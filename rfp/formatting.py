@@ -104,3 +104,13 @@ def answer_figure(name: str, value) -> str:
     if name in _ANSWER_FIGURES:
         return _ANSWER_FIGURES[name](value)
     return count(value) if isinstance(value, int) else number(value)
+
+
+def counted(figure: int, noun: str, plural: str = "") -> str:
+    """A count with its noun in the right number: "1 review", "2 reviews", "1,200 proposals"."""
+    return f"{count(figure)} {noun if figure == 1 else plural or f'{noun}s'}"
+
+
+def sentence(text: str) -> str:
+    """Text ended by one full stop, even when it ends with a name that has its own: "… for Rust Belt Robotics, Inc."."""
+    return text if text.endswith((".", "!", "?")) else f"{text}."

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from suppliers.enums import CertificationKind, FacilityStatus, MemberRole, UsState
 from suppliers.models import WORKFORCE_TRADES, Certification, Facility
 from suppliers.naics import naics_describe, naics_parse
+from suppliers.ranges import ModelRangesMixin
 from suppliers.selectors import facility_list_for_supplier
 from suppliers.services import FACILITY_FIELDS, certificate_document_check
 from suppliers.validators import (
@@ -205,7 +206,7 @@ class MemberRoleForm(forms.Form):
     )
 
 
-class FacilityForm(forms.ModelForm):
+class FacilityForm(ModelRangesMixin, forms.ModelForm):
     class Meta:
         model = Facility
         fields = FACILITY_FIELDS
@@ -251,6 +252,7 @@ class FacilityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = STATE_CHOICES
         self.fields["status"].choices = FacilityStatus.choices
+        self.describe_ranges()
 
     def clean(self):
         cleaned = super().clean()

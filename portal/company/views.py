@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from operations.files import private_file_response
 from portal.access import member_required, supplier_access
+from rfp.formatting import sentence
 from suppliers import selectors, services
 from suppliers.forms import CertificationForm, FacilityForm, InvitationForm, MemberRoleForm, SupplierForm
 from suppliers.naics import naics_describe, naics_parse
@@ -218,9 +219,9 @@ def member_remove(request, pk: int):
         messages.error(request, _refusal_text(error))
         return redirect("portal:team")
     if member.user_id == request.user.pk:
-        messages.success(request, f"You left {member.supplier.legal_name}.")
+        messages.success(request, sentence(f"You left {member.supplier.legal_name}"))
         return redirect("portal:dashboard")
-    messages.success(request, f"{member.user.email} no longer belongs to {member.supplier.legal_name}.")
+    messages.success(request, sentence(f"{member.user.email} no longer belongs to {member.supplier.legal_name}"))
     return redirect("portal:team")
 
 

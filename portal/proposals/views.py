@@ -31,6 +31,7 @@ from portal.proposals.forms import (
 from rfp import services
 from rfp.enums import ProposalStatus
 from rfp.exceptions import DomainError
+from rfp.formatting import sentence
 from rfp.models import SECTOR_DETAIL_MODELS, CommercialTerms, Proposal, Sector
 from rfp.selectors import (
     REQUIRED_PROPOSAL_FIELDS,
@@ -182,7 +183,9 @@ def addendum_acknowledge(request, reference: str, number: int):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Addendum {addendum.number} acknowledged for {request.access.supplier.legal_name}.")
+        messages.success(
+            request, sentence(f"Addendum {addendum.number} acknowledged for {request.access.supplier.legal_name}")
+        )
     default = reverse("portal:rfp_detail", args=[rfp.reference]) + f"#addendum-{addendum.number}"
     return redirect(_safe_next(request, default))
 

@@ -27,6 +27,7 @@ from notifications.enums import EmailKind
 from notifications.services import absolute_url, email_queue
 from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
 from rfp.exceptions import DomainError, TransitionNotAllowed
+from rfp.formatting import counted
 from rfp.models import Proposal, ReviewAssignment, ReviewerConflict, ReviewerProfile
 from rfp.selectors import (
     ASSIGNABLE_STATUSES,
@@ -130,7 +131,7 @@ def _report_unassigned(proposal: Proposal, *, held: int, required: int) -> None:
     audit_record(
         action="proposal.unassigned",
         target=proposal,
-        summary=f"{proposal.reference} v{proposal.version} has {held} of {required} reviewers; "
+        summary=f"{proposal.reference} v{proposal.version} has {held} of {counted(required, 'reviewer')}; "
         "it waits in the unassigned lane",
         data={"version": proposal.version, "assigned": held, "required": required, "pool": asdict(pool)},
     )
@@ -330,7 +331,7 @@ def proposal_unassigned_notice_send(*, proposal_id: int, version: int) -> bool:
     email_queue(
         to=recipients,
         subject=f"Unassigned: proposal {proposal.reference} has {proposal.assigned_count} of "
-        f"{proposal.required_count} reviewers",
+        f"{counted(proposal.required_count, 'reviewer')}",
         template="emails/unassigned_notice",
         context=context,
         kind=EmailKind.UNASSIGNED_NOTICE,

@@ -67,6 +67,14 @@ def test_a_facility_is_added_changed_and_deleted(api, supplier):
     assert not Facility.objects.filter(supplier=supplier).exists()
 
 
+def test_a_site_power_out_of_range_is_refused_in_the_portal_s_words(api):
+    response = api.post("/api/v1/company/facilities/", {**FACILITY, "site_power_mw": "-1"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["site_power_mw"] == ["Site power must be from 0 to 5000 MW; you entered -1."]
+    assert not Facility.objects.exists()
+
+
 def test_a_facility_without_its_required_fields_gets_the_portal_s_messages(api):
     response = api.post("/api/v1/company/facilities/", {}, format="json")
 

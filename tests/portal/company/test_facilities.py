@@ -63,7 +63,9 @@ def test_a_zip_outside_the_state_is_refused_naming_its_state(client, supplier, e
     [
         ("state", "AP", "AP is not a US state or territory here"),
         ("zip_code", "787", "Enter a US ZIP code: five digits, or ZIP+4"),
-        ("site_power_mw", "-1", "greater than or equal to 0"),
+        ("site_power_mw", "-1", "Site power must be from 0 to 5000 MW; you entered -1."),
+        ("site_power_mw", "6000", "Site power must be from 0 to 5000 MW; you entered 6000."),
+        ("floor_area_sqft", "-5", "Floor area must be 0 sq ft or more; you entered -5."),
         ("electricians", "", "Enter the number of electricians at the site, 0 if none."),
         ("name", "", "Give the site a name"),
     ],
@@ -72,6 +74,7 @@ def test_wrong_facility_fields_are_refused(client, supplier, editor, field, valu
     client.force_login(editor)
     response = client.post(reverse("portal:facility_create"), {**SITE, field: value})
     assert says in page_text(response)
+    assert "Ensure this value" not in page_text(response)
     assert not Facility.objects.exists()
 
 
