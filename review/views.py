@@ -34,6 +34,7 @@ from rfp.selectors import (
     proposal_for_review,
     proposal_information_requests,
     proposal_list_unassigned,
+    proposal_open_review_count,
     proposal_queue_for_lead,
     proposal_ranking_for_sector,
     proposal_score_summary,
@@ -113,6 +114,8 @@ def bulk_decide(request):
         actor=request.user,
         outcome=form.cleaned_data["outcome"],
         rationale=form.cleaned_data["rationale"],
+        internal_note=form.cleaned_data["internal_note"],
+        open_reviews_confirmed=form.cleaned_data["open_reviews_confirmed"],
     )
     label = DecisionOutcome(form.cleaned_data["outcome"]).label.lower()
     if result.decided:
@@ -169,6 +172,7 @@ def _proposal_context(request, proposal: Proposal, *, now, assignment=None, **fo
                 "history": list(audit_events_for(target=proposal).order_by("-occurred_at", "-pk")[:200]),
                 "decision_form": forms.get("decision_form") or DecisionForm(),
                 "reviewers_short": max(proposal.rfp.reviewers_per_proposal - held, 0),
+                "open_review_count": proposal_open_review_count(proposal=proposal),
             }
         )
     return context
@@ -283,7 +287,12 @@ def decide(request, reference: str):
                 done = "The supplier is asked for more information and answers in the portal."
             else:
                 result = services.proposal_decide_many(
-                    proposals=[proposal], actor=request.user, outcome=outcome, rationale=rationale
+                    proposals=[proposal],
+                    actor=request.user,
+                    outcome=outcome,
+                    rationale=rationale,
+                    internal_note=form.cleaned_data["internal_note"],
+                    open_reviews_confirmed=form.cleaned_data["open_reviews_confirmed"],
                 )
                 if result.errors:
                     raise DomainError(result.errors[proposal.reference])

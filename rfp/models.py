@@ -618,7 +618,12 @@ class Score(models.Model):
 class Decision(models.Model):
     proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField(max_length=12, choices=DecisionOutcome.choices)
-    rationale = models.TextField()
+    rationale = models.TextField(
+        "message to the supplier", help_text="Emailed to the supplier word for word and shown in the portal."
+    )
+    internal_note = models.TextField(
+        blank=True, help_text="The buyer's own note on the decision: never emailed, never shown to the supplier."
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
 

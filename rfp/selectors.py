@@ -335,9 +335,14 @@ def proposal_decision(*, proposal: Proposal):
 
     return (
         Decision.objects.filter(proposal=proposal)
-        .only("id", "proposal_id", "outcome", "rationale", "decided_at")
+        .only("id", "proposal_id", "outcome", "rationale", "internal_note", "decided_at")
         .first()
     )
+
+
+def proposal_open_review_count(*, proposal: Proposal) -> int:
+    """Reviews still open on the proposal: assignments neither completed nor released."""
+    return ReviewAssignment.objects.filter(proposal=proposal, status=AssignmentStatus.ASSIGNED).count()
 
 
 def proposal_check_list(*, proposal: Proposal, version: int | None = None) -> QuerySet[ProposalCheck]:

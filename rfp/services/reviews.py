@@ -21,8 +21,14 @@ from notifications.enums import EmailKind
 from notifications.services import absolute_url, email_queue
 from rfp.enums import AssignmentStatus, ConflictDeclaration, DecisionOutcome, Recommendation
 from rfp.exceptions import DomainError, TransitionNotAllowed
+from rfp.formatting import counted
 from rfp.models import Decision, Proposal, Review, ReviewAssignment, ReviewerConflict, Score
-from rfp.selectors import commercial_terms_visible_to, proposal_decision_recipients, rubric_for_proposal
+from rfp.selectors import (
+    commercial_terms_visible_to,
+    proposal_decision_recipients,
+    proposal_open_review_count,
+    rubric_for_proposal,
+)
 from rfp.services.proposals import proposal_decide
 
 logger = logging.getLogger(__name__)
@@ -220,15 +226,38 @@ class BulkDecision:
     errors: dict[str, str] = field(default_factory=dict)  # proposal reference -> what went wrong
 
 
-def proposal_decide_many(*, proposals, actor, outcome: str, rationale: str) -> BulkDecision:
-    """A program lead shortlists or declines several proposals; each is decided (or refused) on its own."""
+def _ensure_reviews_in(proposal: Proposal) -> None:
+    still_open = proposal_open_review_count(proposal=proposal)
+    if still_open:
+        raise DomainError(
+            f"{counted(still_open, 'review')} {'is' if still_open == 1 else 'are'} still open. Decide anyway? "
+            "Confirm to decide before they are in.",
+            code="reviews_open",
+        )
+
+
+def proposal_decide_many(
+    *,
+    proposals,
+    actor,
+    outcome: str,
+    rationale: str,
+    internal_note: str = "",
+    open_reviews_confirmed: bool = False,
+) -> BulkDecision:
+    """A program lead shortlists or declines several proposals; each is decided (or refused) on its own. A proposal
+    with reviews still open is decided only when the lead confirmed deciding anyway."""
     if actor is None or not actor.is_program_lead:
         raise DomainError("Only a program lead can decide proposals.", code="not_program_lead")
     result = BulkDecision()
     for proposal in proposals:
         try:
             with transaction.atomic():
-                decision = proposal_decide(proposal=proposal, actor=actor, outcome=outcome, rationale=rationale)
+                if not open_reviews_confirmed:
+                    _ensure_reviews_in(proposal)
+                decision = proposal_decide(
+                    proposal=proposal, actor=actor, outcome=outcome, rationale=rationale, internal_note=internal_note
+                )
                 job_enqueue(
                     task_name=DECISION_NOTICE_TASK,
                     arguments={"decision_id": decision.pk},

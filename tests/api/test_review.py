@@ -236,6 +236,28 @@ def test_a_lead_decides_one_and_many_and_reads_the_history(lead, in_review, rfp,
     assert AuditEvent.objects.filter(action="proposal.declined").count() == 2
 
 
+def test_the_api_decision_keeps_the_internal_note_from_the_supplier_and_asks_to_confirm_open_reviews(
+    lead, owner, in_review, assignment
+):
+    api = client_for(lead)
+    url = f"/api/v1/review/proposals/{in_review.reference}/decision/"
+    body = {"outcome": "declined", "rationale": "Lead time too long.", "internal_note": "Price 30% above median."}
+
+    refused = api.post(url, body, format="json")
+
+    assert refused.status_code == 409, refused.json()
+    assert "1 review is still open. Decide anyway?" in refused.json()["detail"]
+    assert Proposal.objects.get(pk=in_review.pk).status == ProposalStatus.IN_REVIEW
+
+    decided = api.post(url, {**body, "open_reviews_confirmed": True}, format="json")
+
+    assert decided.status_code == 200, decided.json()
+    assert decided.json()["decision"]["internal_note"] == "Price 30% above median."
+    supplier_view = client_for(owner).get(f"/api/v1/proposals/{in_review.reference}/status/").json()
+    assert supplier_view["decision"]["rationale"] == "Lead time too long."
+    assert "Price 30% above median." not in str(supplier_view)
+
+
 def test_sealed_terms_open_to_the_lead_only_and_each_opening_is_audited(lead, in_review, assignment, reviewer):
     reviewer_api = client_for(reviewer)
     reviewer_api.post(f"/api/v1/review/proposals/{in_review.reference}/conflict/", {"declaration": "no_conflict"})

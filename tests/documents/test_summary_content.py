@@ -165,7 +165,7 @@ def test_once_reviewed_the_buyer_copies_show_scores_by_criterion_aggregate_and_d
         ), lines
         assert "Mean score by criterion" in lines
         assert "Outcome Shortlisted" in lines
-        assert "Rationale Strong Texas capacity." in lines
+        assert "Message to the supplier Strong Texas capacity." in lines
 
 
 def test_a_blind_rounds_reviewer_copy_leaves_out_who_the_supplier_is():

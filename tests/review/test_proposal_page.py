@@ -15,7 +15,7 @@ from jobs.models import Job
 from jobs.services import job_run
 from rfp import services, tasks
 from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
-from rfp.models import CommercialTerms, Proposal, Review, ReviewAssignment, ReviewerConflict, Rfp
+from rfp.models import CommercialTerms, Decision, Proposal, Review, ReviewAssignment, ReviewerConflict, Rfp
 from rfp.selectors import rubric_for_proposal
 from suppliers.models import SupplierMember
 from tests.review.conftest import assign, in_review, make_reviewer
@@ -244,7 +244,10 @@ def test_blind_review_hides_the_supplier_from_reviewers_but_not_from_leads(clien
 def test_a_lead_declines_with_a_rationale_and_the_supplier_sees_the_outcome(client, assigned, lead):
     proposal, _ = assigned
     client.force_login(lead)
-    response = client.post(_url(proposal, "review:decide"), {"outcome": "declined", "rationale": "Capacity too low."})
+    response = client.post(
+        _url(proposal, "review:decide"),
+        {"outcome": "declined", "rationale": "Capacity too low.", "open_reviews_confirmed": "on"},
+    )
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.DECLINED
@@ -256,6 +259,68 @@ def test_a_lead_declines_with_a_rationale_and_the_supplier_sees_the_outcome(clie
     page = client.get(reverse("portal:proposal_detail", args=[proposal.reference])).content.decode()
     assert "Decision: Declined" in page
     assert "Capacity too low." in page
+
+
+def test_the_message_reaches_the_supplier_and_the_internal_note_stays_with_the_buyer(client, lead):
+    proposal = in_review(legal_name="Lone Star Racks LLC")
+    client.force_login(lead)
+    form = client.get(_url(proposal)).content.decode()
+    assert "Message to the supplier" in form and "Emailed to the supplier word for word" in form
+    assert "Internal note" in form and "never emailed, never shown to the supplier" in form
+
+    message, note = "Your lead time is longer than the round allows.", "Price was 30% above the median; keep quiet."
+    response = client.post(
+        _url(proposal, "review:decide"), {"outcome": "declined", "rationale": message, "internal_note": note}
+    )
+
+    assert response.status_code == 302
+    decision = Decision.objects.get(proposal=proposal)
+    assert (decision.rationale, decision.internal_note) == (message, note)
+    assert note in client.get(_url(proposal)).content.decode()  # the lead reads it back
+    _run_jobs(services.DECISION_NOTICE_TASK)
+    (email,) = mail.outbox
+    owner = SupplierMember.objects.get(supplier=proposal.supplier).user
+    assert email.to == [owner.email]
+    assert message in email.body and "keep quiet" not in email.body
+    assert all("keep quiet" not in content for content, _ in email.alternatives)
+    client.force_login(owner)
+    page = client.get(reverse("portal:proposal_detail", args=[proposal.reference])).content.decode()
+    assert message in page and "keep quiet" not in page
+
+
+def test_deciding_while_reviews_are_open_warns_and_needs_a_confirmation(client, lead):
+    proposal = in_review()
+    assign(proposal, make_reviewer())
+    assign(proposal, make_reviewer())
+    client.force_login(lead)
+    page = client.get(_url(proposal)).content.decode()
+    assert "2 reviews are still open. Decide anyway?" in page
+
+    refused = client.post(_url(proposal, "review:decide"), {"outcome": "shortlisted", "rationale": "Strong offer."})
+
+    assert refused.status_code == 400
+    assert "2 reviews are still open. Decide anyway?" in refused.content.decode()
+    assert not Decision.objects.filter(proposal=proposal).exists()
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.IN_REVIEW
+
+    confirmed = client.post(
+        _url(proposal, "review:decide"),
+        {"outcome": "shortlisted", "rationale": "Strong offer.", "open_reviews_confirmed": "on"},
+    )
+    assert confirmed.status_code == 302
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.SHORTLISTED
+
+
+def test_a_request_for_information_refuses_an_internal_note_and_changes_nothing(client, assigned, lead):
+    proposal, _ = assigned
+    client.force_login(lead)
+    response = client.post(
+        _url(proposal, "review:decide"),
+        {"outcome": "request_info", "rationale": "Which line?", "internal_note": "Suspicious."},
+    )
+    assert response.status_code == 400
+    assert "A request for information sends only its question" in response.content.decode()
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.IN_REVIEW
 
 
 def test_a_decision_without_a_rationale_is_refused_and_changes_nothing(client, assigned, lead):
