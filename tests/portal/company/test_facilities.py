@@ -172,3 +172,13 @@ def test_the_facility_list_runs_the_same_queries_for_one_or_three_rows(client, d
     assert one == three
     with django_assert_max_num_queries(one):
         client.get(reverse("portal:facilities"))
+
+
+def test_a_workforce_of_one_reads_in_the_singular(client, supplier, editor):
+    FacilityFactory(supplier=supplier, electricians=1, machinists=0, technicians=2, assemblers=1, engineers=1)
+    client.force_login(editor)
+
+    page = page_text(client.get(reverse("portal:facilities")))
+
+    assert "1 electrician, 0 machinists, 2 technicians, 1 assembler, 1 engineer" in page
+    assert "1 electricians" not in page and "1 engineers" not in page
