@@ -196,7 +196,9 @@ class Proposal(WorkforceByTrade):
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
-    sub_suppliers = models.JSONField(default=list, blank=True, help_text="Names of declared sub-suppliers.")
+    sub_suppliers = models.JSONField(
+        "sub-suppliers", default=list, blank=True, help_text="Names of declared sub-suppliers."
+    )
     # What the supplier asks of the buyer in return.
     asks_offtake_units = models.PositiveBigIntegerField("offtake commitment asked (units)", null=True, blank=True)
     asks_co_investment_usd = models.DecimalField(

@@ -23,4 +23,11 @@ class Migration(migrations.Migration):
                 verbose_name="message to the supplier",
             ),
         ),
+        migrations.AlterField(
+            model_name="proposal",
+            name="sub_suppliers",
+            field=models.JSONField(
+                blank=True, default=list, help_text="Names of declared sub-suppliers.", verbose_name="sub-suppliers"
+            ),
+        ),
     ]

@@ -85,5 +85,5 @@ def test_the_pdf_summary_shows_figures_and_one_sub_supplier_per_line(case):
 
     _assert_figures_read_alike(text)
     assert "Co-investment asked $3,500,000" in lines
-    assert "Sub suppliers Timken Bearings, Canton OH" in lines
+    assert "Sub-suppliers Timken Bearings, Canton OH" in lines
     assert "Red Harbor Castings" in lines
