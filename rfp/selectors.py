@@ -364,7 +364,7 @@ def _field_rows(instance, names) -> list[tuple[str, object]]:
         elif isinstance(raw, list):
             # Names may hold commas ("Timken Bearings, Canton OH"): one per line, as the supplier entered them.
             value = ("\n" if name in LISTS_ONE_PER_LINE else ", ").join(str(item) for item in raw)
-        elif raw is not None and not isinstance(raw, bool) and isinstance(raw, (int, Decimal)):
+        elif isinstance(raw, int | Decimal) and not isinstance(raw, bool):
             value = answer_figure(name, raw)
         else:
             value = raw

@@ -99,7 +99,7 @@ def review_weighted_score(*, values: dict, criteria) -> Decimal:
     return (earned / total_weight * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _validated_scores(scores: dict, *, criteria, proposal: Proposal, submit: bool) -> dict:
+def _validated_scores(scores: dict, *, criteria, proposal: Proposal) -> dict:
     by_code = {criterion.code: criterion for criterion in criteria}
     unknown = sorted(str(code) for code in scores if code not in by_code)
     if unknown:
@@ -167,7 +167,7 @@ def review_save(
             code="no_rubric",
         )
     criteria = list(rubric.criteria.all())
-    values = _validated_scores(scores, criteria=criteria, proposal=proposal, submit=submit)
+    values = _validated_scores(scores, criteria=criteria, proposal=proposal)
     if submit:
         _ensure_complete(scores, criteria=criteria, recommendation=recommendation)
     now = timezone.now()
