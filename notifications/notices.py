@@ -17,6 +17,7 @@ from notifications.models import OutboundEmail
 from notifications.services import EmailFile, absolute_url, email_queue
 from rfp import rules
 from rfp.enums import AssignmentStatus, DecisionOutcome
+from rfp.formatting import counted
 from rfp.models import Decision, InformationRequest, Proposal, ProposalVersion, ReviewAssignment
 from rfp.selectors import (
     program_lead_recipients,
@@ -90,7 +91,7 @@ def proposal_unassigned_notice_send(*, proposal_id: int, version: int) -> bool:
     email_queue(
         to=recipients,
         subject=f"Unassigned: proposal {proposal.reference} has {proposal.assigned_count} of "
-        f"{proposal.required_count} reviewers",
+        f"{counted(proposal.required_count, 'reviewer')}",
         template="emails/unassigned_notice",
         context=context,
         kind=EmailKind.UNASSIGNED_NOTICE,

@@ -31,6 +31,7 @@ from notifications.selectors import (
 )
 from notifications.services import EmailFile, absolute_url, email_queue
 from rfp.exceptions import DomainError
+from rfp.formatting import counted
 from rfp.models import Rfp
 from rfp.selectors import program_lead_recipients
 
@@ -194,8 +195,8 @@ def program_report_queue(
     figures = context["report"]
     return email_queue(
         to=recipients,
-        subject=f"Program report {rfp.reference}, {local_day:%B %-d, %Y}: {figures.submitted} proposals, "
-        f"{figures.sla.reviewed} reviewed, {figures.sla.overdue_assignments} overdue reviews",
+        subject=f"Program report {rfp.reference}, {local_day:%B %-d, %Y}: {counted(figures.submitted, 'proposal')}, "
+        f"{figures.sla.reviewed} reviewed, {counted(figures.sla.overdue_assignments, 'overdue review')}",
         template="notifications/program_report",
         context=context,
         attachments=[EmailFile(f"program-report-{rfp.reference}-{local_day.isoformat()}.pdf", pdf, "application/pdf")],

@@ -19,6 +19,7 @@ from review.pagination import cursor_page
 from rfp import rules, services
 from rfp.enums import AssignmentStatus, DecisionOutcome
 from rfp.exceptions import DomainError
+from rfp.formatting import counted
 from rfp.models import Proposal, Rfp, Sector
 from rfp.review_forms import BulkDecisionForm, ConflictForm, DecisionForm, ReviewForm
 from rfp.rules import supplier_hidden_from_reviewers
@@ -35,6 +36,7 @@ from rfp.selectors import (
     proposal_for_review,
     proposal_information_requests_shown,
     proposal_list_unassigned,
+    proposal_open_review_count,
     proposal_queue_for_lead,
     proposal_ranking_for_sector,
     proposal_score_summary,
@@ -122,11 +124,15 @@ def bulk_decide(request):
         actor=request.user,
         outcome=form.cleaned_data["outcome"],
         rationale=form.cleaned_data["rationale"],
+        internal_note=form.cleaned_data["internal_note"],
+        open_reviews_confirmed=form.cleaned_data["open_reviews_confirmed"],
     )
     label = DecisionOutcome(form.cleaned_data["outcome"]).label.lower()
     if result.decided:
         references = ", ".join(decision.proposal.reference for decision in result.decided)
-        messages.success(request, f"{len(result.decided)} proposal(s) {label}: {references}. Each supplier is told.")
+        messages.success(
+            request, f"{counted(len(result.decided), 'proposal')} {label}: {references}. Each supplier is told."
+        )
     for reference, error in result.errors.items():
         messages.error(request, f"{reference}: {error}")
     missing = set(form.cleaned_data["references"]) - {proposal.reference for proposal in proposals}
@@ -180,6 +186,7 @@ def _proposal_context(request, proposal: Proposal, *, now, assignment=None, **fo
                 "history": list(audit_events_for(target=proposal).order_by("-occurred_at", "-pk")[:200]),
                 "decision_form": forms.get("decision_form") or DecisionForm(),
                 "reviewers_short": max(proposal.rfp.reviewers_per_proposal - held, 0),
+                "open_review_count": proposal_open_review_count(proposal=proposal),
             }
         )
     return context
@@ -296,7 +303,12 @@ def decide(request, reference: str):
                 done = "The supplier is asked for more information and answers in the portal."
             else:
                 result = services.proposal_decide_many(
-                    proposals=[proposal], actor=request.user, outcome=outcome, rationale=rationale
+                    proposals=[proposal],
+                    actor=request.user,
+                    outcome=outcome,
+                    rationale=rationale,
+                    internal_note=form.cleaned_data["internal_note"],
+                    open_reviews_confirmed=form.cleaned_data["open_reviews_confirmed"],
                 )
                 if result.errors:
                     raise DomainError(result.errors[proposal.reference])
@@ -320,12 +332,13 @@ def assign_now(request, reference: str):
         messages.error(request, error.message)
     else:
         if result.held >= result.required:
-            messages.success(request, f"{proposal.reference} has its {result.required} reviewers.")
+            messages.success(request, f"{proposal.reference} has its {counted(result.required, 'reviewer')}.")
         else:
             messages.warning(
                 request,
-                f"{proposal.reference} has {result.held} of {result.required} reviewers: no other reviewer of "
-                f"{proposal.sector.name} is free of conflicts and below their load. Add reviewers in the panel.",
+                f"{proposal.reference} has {result.held} of {counted(result.required, 'reviewer')}: "
+                f"no other reviewer of {proposal.sector.name} is free of conflicts and below their load. "
+                "Add reviewers in the panel.",
             )
     return redirect(request.POST.get("next") or reverse("review:proposal", args=[proposal.reference]))
 

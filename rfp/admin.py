@@ -428,8 +428,8 @@ class ReviewAssignmentInline(ProposalChildInlineMixin, ReadOnlyInline):
 
 class DecisionInline(ProposalChildInlineMixin, ReadOnlyPanelMixin, admin.StackedInline):
     model = Decision
-    fields = [("outcome", "decided_by", "decided_at"), "rationale"]
-    readonly_fields = ["outcome", "decided_by", "decided_at", "rationale"]
+    fields = [("outcome", "decided_by", "decided_at"), "rationale", "internal_note"]
+    readonly_fields = ["outcome", "decided_by", "decided_at", "rationale", "internal_note"]
     extra = 0
     max_num = 0
     can_delete = False
@@ -996,7 +996,7 @@ class DecisionAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     search_fields = ["rationale", "decided_by__email"] + [f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS]
     list_select_related = ["proposal__supplier", "decided_by"]
     date_hierarchy = "decided_at"
-    fields = ["proposal", "outcome", "rationale", "decided_by", "decided_at"]
+    fields = ["proposal", "outcome", "rationale", "internal_note", "decided_by", "decided_at"]
     readonly_fields = fields
 
     @admin.display(description="supplier", ordering="proposal__supplier__legal_name")

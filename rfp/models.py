@@ -196,7 +196,9 @@ class Proposal(WorkforceByTrade):
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
-    sub_suppliers = models.JSONField(default=list, blank=True, help_text="Names of declared sub-suppliers.")
+    sub_suppliers = models.JSONField(
+        "sub-suppliers", default=list, blank=True, help_text="Names of declared sub-suppliers."
+    )
     # What the supplier asks of the buyer in return.
     asks_offtake_units = models.PositiveBigIntegerField("offtake commitment asked (units)", null=True, blank=True)
     asks_co_investment_usd = models.DecimalField(
@@ -618,7 +620,12 @@ class Score(models.Model):
 class Decision(models.Model):
     proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField(max_length=12, choices=DecisionOutcome.choices)
-    rationale = models.TextField()
+    rationale = models.TextField(
+        "message to the supplier", help_text="Emailed to the supplier word for word and shown in the portal."
+    )
+    internal_note = models.TextField(
+        blank=True, help_text="The buyer's own note on the decision: never emailed, never shown to the supplier."
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
 

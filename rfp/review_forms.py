@@ -3,6 +3,7 @@ program lead's decisions; rfp.services acts on what they clean."""
 
 from django import forms
 
+from rfp import formatting
 from rfp.enums import DecisionOutcome, Recommendation
 from suppliers.text_rules import NARRATIVE_MAX_CHARS, TextRulesMixin
 
@@ -53,7 +54,7 @@ class ReviewForm(TextRulesMixin, forms.Form):
         score_fields = {}
         for criterion in self.criteria:
             score_fields[f"score_{criterion.code}"] = forms.IntegerField(
-                label=f"{criterion.name} (weight {criterion.weight.normalize()}, 0 to {criterion.max_score})",
+                label=f"{criterion.name} (weight {formatting.number(criterion.weight)}, 0 to {criterion.max_score})",
                 help_text=criterion.guidance,
                 required=False,
                 min_value=0,
@@ -80,6 +81,24 @@ DECISION_CHOICES = [
 ]
 
 
+MESSAGE_HELP = "Emailed to the supplier word for word and shown to them in the portal."
+INTERNAL_NOTE_HELP = "Kept with the decision for the buyer: never emailed, never shown to the supplier."
+
+
+def _internal_note() -> forms.CharField:
+    return forms.CharField(
+        label="Internal note (optional)",
+        required=False,
+        help_text=INTERNAL_NOTE_HELP,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+
+def _open_reviews_confirmed() -> forms.BooleanField:
+    return forms.BooleanField(label="Decide anyway, while reviews are still open", required=False)
+
+
 class DecisionForm(TextRulesMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Decision",
@@ -88,11 +107,23 @@ class DecisionForm(TextRulesMixin, forms.Form):
         error_messages={"required": "Choose a decision."},
     )
     rationale = forms.CharField(
-        label="Rationale (for a request: the question the supplier answers)",
+        label="Message to the supplier (for a request: the question they answer)",
+        help_text=MESSAGE_HELP,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         error_messages={"required": "Give the reason, or the question for a request for information."},
     )
+    internal_note = _internal_note()
+    open_reviews_confirmed = _open_reviews_confirmed()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == "request_info" and (cleaned.get("internal_note") or "").strip():
+            self.add_error(
+                "internal_note",
+                "A request for information sends only its question; keep the internal note for the decision.",
+            )
+        return cleaned
 
 
 class BulkDecisionForm(TextRulesMixin, forms.Form):
@@ -103,7 +134,14 @@ class BulkDecisionForm(TextRulesMixin, forms.Form):
         label="Decision for every ticked proposal",
         choices=[(DecisionOutcome.SHORTLISTED, "Shortlist"), (DecisionOutcome.DECLINED, "Decline")],
     )
-    rationale = forms.CharField(label="Rationale", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    rationale = forms.CharField(
+        label="Message to each supplier",
+        help_text=MESSAGE_HELP,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+    internal_note = _internal_note()
+    open_reviews_confirmed = _open_reviews_confirmed()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 
 from suppliers.enums import CertificationKind, FacilityStatus, MemberRole, UsState
 from suppliers.models import WORKFORCE_TRADES, Certification, Facility
-from suppliers.naics import naics_describe, naics_parse
+from suppliers.naics import naics_parse, naics_preview
+from suppliers.ranges import ModelRangesMixin
 from suppliers.selectors import facility_list_for_supplier
 from suppliers.services import FACILITY_FIELDS, certificate_document_check
 from suppliers.text_rules import TextRulesMixin
@@ -172,12 +173,16 @@ class SupplierForm(TextRulesMixin, forms.Form):
         return [(legend, [self[name] for name in names]) for legend, names in self.groups_spec]
 
     @property
-    def naics_titles(self) -> list[tuple[str, str | None]]:
-        """The codes as typed so far, each with its NAICS 2022 title, shown next to the field."""
+    def naics_titles(self) -> list[tuple[str, str | None, str | None]]:
+        """The codes as typed so far, each with its NAICS 2022 title, shown next to the field; once the field has
+        errors they name each wrong code, so only the codes with a title are listed."""
         value = self["naics_codes"].value()
         if isinstance(value, list):
             value = " ".join(value)
-        return naics_describe(naics_parse(value or ""))
+        preview = naics_preview(naics_parse(value or ""))
+        if self.is_bound and self.errors.get("naics_codes"):
+            return [row for row in preview if row[1] is not None]
+        return preview
 
 
 class InvitationForm(TextRulesMixin, forms.Form):
@@ -206,7 +211,7 @@ class MemberRoleForm(forms.Form):
     )
 
 
-class FacilityForm(TextRulesMixin, forms.ModelForm):
+class FacilityForm(TextRulesMixin, ModelRangesMixin, forms.ModelForm):
     class Meta:
         model = Facility
         fields = FACILITY_FIELDS
@@ -252,6 +257,7 @@ class FacilityForm(TextRulesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = STATE_CHOICES
         self.fields["status"].choices = FacilityStatus.choices
+        self.describe_ranges()
 
     def clean(self):
         cleaned = super().clean()

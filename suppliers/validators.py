@@ -6,7 +6,7 @@ import zipcodes
 from django.core.exceptions import ValidationError
 
 from suppliers.enums import CertificationKind, UsState
-from suppliers.naics import naics_children, naics_title
+from suppliers.naics import naics_2022_replacement, naics_children, naics_title
 
 # IRS campus and internet prefixes in use for EINs (IRS "How EINs are assigned and valid EIN prefixes").
 VALID_EIN_PREFIXES = frozenset(
@@ -95,6 +95,13 @@ def validate_naics_2022(value: str) -> None:
             code="naics_group",
         )
     validate_naics_code(value)
+    successor = naics_2022_replacement(value)
+    if successor is not None:
+        raise ValidationError(
+            f"{value} is a NAICS 2017 code; NAICS 2022 replaced it with {successor} ({naics_title(successor)}). "
+            f"Enter {successor}.",
+            code="naics_2017",
+        )
     if naics_title(value) is None:
         raise ValidationError(
             f"{value} is not in the NAICS 2022 table; look up the six-digit code for what you make at "

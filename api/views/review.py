@@ -579,9 +579,15 @@ class CommercialTermsOpenApi(ApiView):
         return Response(self.OutputSerializer(terms).data)
 
 
+class LeadDecisionOutput(DecisionOutput):
+    internal_note = serializers.CharField(help_text="The buyer's own note: never emailed or shown to the supplier.")
+
+
 class ProposalDecisionApi(ApiView):
     """A program lead decides one proposal (shortlisted or declined, the supplier is told), or asks the supplier
-    for more information (the rationale is then the question)."""
+    for more information (the rationale is then the question). `rationale` is the message the supplier receives,
+    word for word; `internal_note` stays with the buyer. While reviews are still open, a decision needs
+    `open_reviews_confirmed`."""
 
     permission_classes = LEADS
     tags = TAGS
@@ -589,12 +595,20 @@ class ProposalDecisionApi(ApiView):
     @text_limits_from(DecisionForm)
     class InputSerializer(serializers.Serializer):
         outcome = serializers.ChoiceField(choices=["request_info", *DecisionOutcome.values])
-        rationale = serializers.CharField(allow_blank=True)
+        rationale = serializers.CharField(
+            allow_blank=True, help_text="The message to the supplier, emailed word for word and shown in the portal."
+        )
+        internal_note = serializers.CharField(
+            required=False, allow_blank=True, help_text="Never emailed, never shown to the supplier."
+        )
+        open_reviews_confirmed = serializers.BooleanField(
+            required=False, default=False, help_text="Decide even though reviews are still open."
+        )
 
     class OutputSerializer(serializers.Serializer):
         reference = serializers.CharField()
         status = serializers.ChoiceField(choices=ProposalStatus.choices)
-        decision = DecisionOutput(allow_null=True)
+        decision = LeadDecisionOutput(allow_null=True)
 
     def post(self, request, reference: str):
         proposal = proposal_for_review(user=request.user, reference=reference)
@@ -606,7 +620,12 @@ class ProposalDecisionApi(ApiView):
             services.proposal_request_information(proposal=proposal, actor=request.user, question=rationale)
         else:
             result = services.proposal_decide_many(
-                proposals=[proposal], actor=request.user, outcome=outcome, rationale=rationale
+                proposals=[proposal],
+                actor=request.user,
+                outcome=outcome,
+                rationale=rationale,
+                internal_note=form.cleaned_data["internal_note"],
+                open_reviews_confirmed=form.cleaned_data["open_reviews_confirmed"],
             )
             if result.errors:
                 raise TransitionNotAllowed(result.errors[proposal.reference], code="decision_refused")
@@ -630,7 +649,13 @@ class BulkDecisionApi(ApiView):
     class InputSerializer(serializers.Serializer):
         references = serializers.ListField(child=serializers.CharField(), max_length=500)
         outcome = serializers.ChoiceField(choices=DecisionOutcome.choices)
-        rationale = serializers.CharField(allow_blank=True)
+        rationale = serializers.CharField(allow_blank=True, help_text="The message each supplier receives.")
+        internal_note = serializers.CharField(
+            required=False, allow_blank=True, help_text="Never emailed, never shown to the suppliers."
+        )
+        open_reviews_confirmed = serializers.BooleanField(
+            required=False, default=False, help_text="Decide even proposals whose reviews are still open."
+        )
 
     class OutputSerializer(serializers.Serializer):
         decided = serializers.ListField(child=serializers.CharField(), help_text="References decided now.")
@@ -652,6 +677,8 @@ class BulkDecisionApi(ApiView):
             actor=request.user,
             outcome=form.cleaned_data["outcome"],
             rationale=form.cleaned_data["rationale"],
+            internal_note=form.cleaned_data["internal_note"],
+            open_reviews_confirmed=form.cleaned_data["open_reviews_confirmed"],
         )
         errors = dict(result.errors)
         found = {proposal.reference for proposal in proposals}

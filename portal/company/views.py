@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from operations.files import private_file_response
 from portal.access import member_required, supplier_access
+from rfp.formatting import sentence
 from suppliers import selectors, services
 from suppliers.forms import CertificationForm, FacilityForm, InvitationForm, MemberRoleForm, SupplierForm
-from suppliers.naics import naics_describe, naics_parse
+from suppliers.naics import naics_parse, naics_preview
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -94,7 +95,7 @@ def company_register(request):
 def naics_lookup(request):
     """The titles of the NAICS codes typed so far: a fragment the registration and profile forms swap in."""
     text = request.GET.get("codes", request.GET.get("naics_codes", ""))
-    return render(request, "portal/company/_naics_titles.html", {"naics_titles": naics_describe(naics_parse(text))})
+    return render(request, "portal/company/_naics_titles.html", {"naics_titles": naics_preview(naics_parse(text))})
 
 
 @member_required
@@ -104,7 +105,7 @@ def company(request):
     context = {
         "access": request.access,
         "supplier": supplier,
-        "naics_titles": naics_describe(supplier.naics_codes),
+        "naics_titles": naics_preview(supplier.naics_codes),
         "members": selectors.member_list_for_supplier(supplier=supplier),
         "facility_totals": selectors.facility_totals(supplier=supplier),
         "certification_summary": selectors.certification_summary(supplier=supplier, today=today),
@@ -218,9 +219,9 @@ def member_remove(request, pk: int):
         messages.error(request, _refusal_text(error))
         return redirect("portal:team")
     if member.user_id == request.user.pk:
-        messages.success(request, f"You left {member.supplier.legal_name}.")
+        messages.success(request, sentence(f"You left {member.supplier.legal_name}"))
         return redirect("portal:dashboard")
-    messages.success(request, f"{member.user.email} no longer belongs to {member.supplier.legal_name}.")
+    messages.success(request, sentence(f"{member.user.email} no longer belongs to {member.supplier.legal_name}"))
     return redirect("portal:team")
 
 

@@ -20,6 +20,7 @@ from portal.access import member_required
 from rfp import rules, services
 from rfp.enums import ProposalStatus
 from rfp.exceptions import DomainError
+from rfp.formatting import sentence
 from rfp.forms import (
     DETAIL_FORMS,
     AsksForm,
@@ -179,7 +180,9 @@ def addendum_acknowledge(request, reference: str, number: int):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Addendum {addendum.number} acknowledged for {request.access.supplier.legal_name}.")
+        messages.success(
+            request, sentence(f"Addendum {addendum.number} acknowledged for {request.access.supplier.legal_name}")
+        )
     default = reverse("portal:rfp_detail", args=[rfp.reference]) + f"#addendum-{addendum.number}"
     return redirect(_safe_next(request, default))
 

@@ -23,6 +23,7 @@ from rfp.selectors.blind import (
 )
 from rfp.selectors.identity import identity_redacted, proposal_title_shown, supplier_identity_terms
 from rfp.selectors.proposals import (
+    LISTS_ONE_PER_LINE,
     PROPOSAL_CAPACITY_FIELDS,
     REQUIRED_PROPOSAL_FIELDS,
     REQUIRED_SECTOR_ANSWERS,
@@ -44,6 +45,7 @@ from rfp.selectors.proposals import (
     proposal_map_for_supplier,
     proposal_missing_answers,
     proposal_open_information_request,
+    proposal_open_review_count,
     proposal_receipt,
     proposal_receipt_recipients,
     proposal_sector_details,
@@ -89,6 +91,7 @@ from rfp.selectors.service_levels import (
 
 __all__ = [
     "ASSIGNABLE_STATUSES",
+    "LISTS_ONE_PER_LINE",
     "PROPOSAL_CAPACITY_FIELDS",
     "QUEUE_CHECK_FILTERS",
     "QUEUE_ROW_FIELDS",
@@ -136,6 +139,7 @@ __all__ = [
     "proposal_map_for_supplier",
     "proposal_missing_answers",
     "proposal_open_information_request",
+    "proposal_open_review_count",
     "proposal_queue_for_lead",
     "proposal_ranking_for_sector",
     "proposal_readable_for_review",

@@ -4,9 +4,12 @@ versions, receipts, attachments and checks."""
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from rfp.enums import AssignmentStatus
+from rfp.formatting import answer_figure, answer_label
 from rfp.models import (
     SECTOR_DETAIL_MODELS,
     Addendum,
@@ -18,6 +21,7 @@ from rfp.models import (
     Proposal,
     ProposalCheck,
     ProposalVersion,
+    ReviewAssignment,
     Rfp,
     Sector,
 )
@@ -41,6 +45,8 @@ PROPOSAL_CAPACITY_FIELDS: tuple[str, ...] = (
     "sub_suppliers",
     *WORKFORCE_TRADES,
 )
+# Answers listed one per line in the summary: the names in them may hold commas.
+LISTS_ONE_PER_LINE = frozenset({"sub_suppliers"})
 REQUIRED_PROPOSAL_FIELDS: tuple[str, ...] = (
     "title",
     "technical_narrative",
@@ -321,9 +327,14 @@ def proposal_decision(*, proposal: Proposal):
 
     return (
         Decision.objects.filter(proposal=proposal)
-        .only("id", "proposal_id", "outcome", "rationale", "decided_at")
+        .only("id", "proposal_id", "outcome", "rationale", "internal_note", "decided_at")
         .first()
     )
+
+
+def proposal_open_review_count(*, proposal: Proposal) -> int:
+    """Reviews still open on the proposal: assignments neither completed nor released."""
+    return ReviewAssignment.objects.filter(proposal=proposal, status=AssignmentStatus.ASSIGNED).count()
 
 
 def proposal_check_list(*, proposal: Proposal, version: int | None = None) -> QuerySet[ProposalCheck]:
@@ -339,10 +350,18 @@ def _field_rows(instance, names) -> list[tuple[str, object]]:
     for name in names:
         field = instance._meta.get_field(name)
         display = getattr(instance, f"get_{name}_display", None)
-        value = display() if callable(display) else getattr(instance, name)
-        if isinstance(value, list):
-            value = ", ".join(str(item) for item in value)
-        rows.append((capfirst(str(field.verbose_name)), "—" if value in (None, "") else value))
+        raw = getattr(instance, name)
+        if field.choices:
+            value = display()
+        elif isinstance(raw, list):
+            # Names may hold commas ("Timken Bearings, Canton OH"): one per line, as the supplier entered them.
+            value = ("\n" if name in LISTS_ONE_PER_LINE else ", ").join(str(item) for item in raw)
+        elif isinstance(raw, int | Decimal) and not isinstance(raw, bool):
+            value = answer_figure(name, raw)
+        else:
+            value = raw
+        label = answer_label(name, capfirst(str(field.verbose_name)))
+        rows.append((label, "—" if value in (None, "") else value))
     return rows
 
 

@@ -245,8 +245,11 @@ def proposal_status_history(*, proposal: Proposal, now) -> list[StatusPeriod]:
     events = AuditEvent.objects.filter(
         object_type=proposal._meta.label_lower, object_id=str(proposal.pk), action__startswith="proposal."
     ).order_by("occurred_at", "pk")
+    # Only status moves ("from" and "to" statuses); other proposal events carry "to" as email recipients.
     changes = [
-        (event.occurred_at, event.data["to"]) for event in events if isinstance(event.data, dict) and "to" in event.data
+        (event.occurred_at, event.data["to"])
+        for event in events
+        if isinstance(event.data, dict) and "from" in event.data and event.data.get("to") in ProposalStatus.values
     ]
     periods = []
     for index, (started_at, status) in enumerate(changes):
@@ -254,6 +257,6 @@ def proposal_status_history(*, proposal: Proposal, now) -> list[StatusPeriod]:
             continue
         ended_at = changes[index + 1][0] if index + 1 < len(changes) else None
         seconds = ((ended_at or now) - started_at).total_seconds()
-        label = ProposalStatus(status).label if status in ProposalStatus.values else status
+        label = ProposalStatus(status).label
         periods.append(StatusPeriod(status, label, started_at, ended_at, round(seconds / 86400, 1)))
     return periods

@@ -24,6 +24,7 @@ from audit.services import audit_record
 from jobs.services import job_enqueue
 from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
 from rfp.exceptions import DomainError, TransitionNotAllowed
+from rfp.formatting import counted
 from rfp.job_names import ASSIGNMENT_EMAIL_TASK, UNASSIGNED_NOTICE_TASK
 from rfp.models import Proposal, ReviewAssignment, ReviewerConflict, ReviewerProfile
 from rfp.selectors import (
@@ -123,7 +124,7 @@ def _report_unassigned(proposal: Proposal, *, held: int, required: int) -> None:
     audit_record(
         action="proposal.unassigned",
         target=proposal,
-        summary=f"{proposal.reference} v{proposal.version} has {held} of {required} reviewers; "
+        summary=f"{proposal.reference} v{proposal.version} has {held} of {counted(required, 'reviewer')}; "
         "it waits in the unassigned lane",
         data={"version": proposal.version, "assigned": held, "required": required, "pool": asdict(pool)},
     )

@@ -394,7 +394,8 @@ def proposal_resubmit(*, proposal: Proposal, actor, response: str) -> Proposal:
 
 
 @transaction.atomic
-def proposal_decide(*, proposal: Proposal, actor, outcome: str, rationale: str) -> Decision:
+def proposal_decide(*, proposal: Proposal, actor, outcome: str, rationale: str, internal_note: str = "") -> Decision:
+    """Shortlist or decline; `rationale` is the message the supplier receives, `internal_note` stays with the buyer."""
     if outcome not in DecisionOutcome.values:
         raise DomainError(f"{outcome!r} is not a decision; choose shortlisted or declined.", code="bad_outcome")
     if not rationale.strip():
@@ -407,7 +408,12 @@ def proposal_decide(*, proposal: Proposal, actor, outcome: str, rationale: str) 
     transition = _check_transition(proposal, action)
     now = timezone.now()
     decision = Decision.objects.create(
-        proposal=proposal, outcome=outcome, rationale=rationale.strip(), decided_by=actor, decided_at=now
+        proposal=proposal,
+        outcome=outcome,
+        rationale=rationale.strip(),
+        internal_note=internal_note.strip(),
+        decided_by=actor,
+        decided_at=now,
     )
     proposal.decided_at = now
     _move(proposal, transition, actor=actor, action=outcome, now=now, fields=("decided_at",))

@@ -17,9 +17,14 @@ from audit.services import audit_record
 from jobs.services import job_enqueue
 from rfp.enums import AssignmentStatus, ConflictDeclaration, Recommendation
 from rfp.exceptions import DomainError, TransitionNotAllowed
+from rfp.formatting import counted
 from rfp.job_names import DECISION_NOTICE_TASK
 from rfp.models import Decision, Proposal, Review, ReviewAssignment, ReviewerConflict, Score
-from rfp.selectors import commercial_terms_visible_to, rubric_for_proposal
+from rfp.selectors import (
+    commercial_terms_visible_to,
+    proposal_open_review_count,
+    rubric_for_proposal,
+)
 from rfp.services.proposals import proposal_decide
 from rfp.services.summaries import summary_pdfs_enqueue
 
@@ -86,7 +91,7 @@ def review_weighted_score(*, values: dict, criteria) -> Decimal:
     return (earned / total_weight * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _validated_scores(scores: dict, *, criteria, proposal: Proposal, submit: bool) -> dict:
+def _validated_scores(scores: dict, *, criteria, proposal: Proposal) -> dict:
     by_code = {criterion.code: criterion for criterion in criteria}
     unknown = sorted(str(code) for code in scores if code not in by_code)
     if unknown:
@@ -102,15 +107,24 @@ def _validated_scores(scores: dict, *, criteria, proposal: Proposal, submit: boo
             problems.append(f"{criterion.name} must be a whole number from 0 to {criterion.max_score}, not {value!r}")
     if problems:
         raise DomainError("; ".join(problems) + ".", code="score_out_of_range")
-    if submit:
-        missing = [criterion.name for criterion in criteria if criterion.code not in scores]
-        if missing:
-            raise DomainError(
-                f"Score every criterion before submitting your review of {proposal.reference}; "
-                f"still missing: {', '.join(missing)}.",
-                code="scores_missing",
-            )
     return {by_code[code].pk: value for code, value in scores.items()}
+
+
+def _recommendation_labels() -> str:
+    labels = [str(label) for label in Recommendation.labels]
+    return f"{', '.join(labels[:-1])} or {labels[-1]}"
+
+
+def _ensure_complete(scores: dict, *, criteria, recommendation: str) -> None:
+    """A review is submitted with every criterion scored and a recommendation; say everything still missing."""
+    missing = [criterion.name for criterion in criteria if criterion.code not in scores]
+    problems = []
+    if missing:
+        problems.append(f"Score every criterion before submitting: {', '.join(missing)}.")
+    if not recommendation:
+        problems.append(f"Choose a recommendation: {_recommendation_labels()}.")
+    if problems:
+        raise DomainError(" ".join(problems), code="scores_missing" if missing else "recommendation_required")
 
 
 @transaction.atomic
@@ -135,14 +149,7 @@ def review_save(
         )
     if recommendation and recommendation not in Recommendation.values:
         raise DomainError(
-            f"{recommendation!r} is not a recommendation; choose one of {', '.join(Recommendation.values)}.",
-            code="bad_recommendation",
-        )
-    if submit and not recommendation:
-        raise DomainError(
-            f"Choose a recommendation ({', '.join(Recommendation.values)}) before submitting your review of "
-            f"{proposal.reference}.",
-            code="recommendation_required",
+            f"That is not a recommendation; choose {_recommendation_labels()}.", code="bad_recommendation"
         )
     rubric = rubric_for_proposal(proposal=proposal)
     if rubric is None:
@@ -151,7 +158,9 @@ def review_save(
             code="no_rubric",
         )
     criteria = list(rubric.criteria.all())
-    values = _validated_scores(scores, criteria=criteria, proposal=proposal, submit=submit)
+    values = _validated_scores(scores, criteria=criteria, proposal=proposal)
+    if submit:
+        _ensure_complete(scores, criteria=criteria, recommendation=recommendation)
     now = timezone.now()
     review = Review.objects.select_for_update().filter(assignment=assignment).first() or Review(assignment=assignment)
     review.rubric = rubric
@@ -206,15 +215,38 @@ class BulkDecision:
     errors: dict[str, str] = field(default_factory=dict)  # proposal reference -> what went wrong
 
 
-def proposal_decide_many(*, proposals, actor, outcome: str, rationale: str) -> BulkDecision:
-    """A program lead shortlists or declines several proposals; each is decided (or refused) on its own."""
+def _ensure_reviews_in(proposal: Proposal) -> None:
+    still_open = proposal_open_review_count(proposal=proposal)
+    if still_open:
+        raise DomainError(
+            f"{counted(still_open, 'review')} {'is' if still_open == 1 else 'are'} still open. Decide anyway? "
+            "Confirm to decide before they are in.",
+            code="reviews_open",
+        )
+
+
+def proposal_decide_many(
+    *,
+    proposals,
+    actor,
+    outcome: str,
+    rationale: str,
+    internal_note: str = "",
+    open_reviews_confirmed: bool = False,
+) -> BulkDecision:
+    """A program lead shortlists or declines several proposals; each is decided (or refused) on its own. A proposal
+    with reviews still open is decided only when the lead confirmed deciding anyway."""
     if actor is None or not actor.is_program_lead:
         raise DomainError("Only a program lead can decide proposals.", code="not_program_lead")
     result = BulkDecision()
     for proposal in proposals:
         try:
             with transaction.atomic():
-                decision = proposal_decide(proposal=proposal, actor=actor, outcome=outcome, rationale=rationale)
+                if not open_reviews_confirmed:
+                    _ensure_reviews_in(proposal)
+                decision = proposal_decide(
+                    proposal=proposal, actor=actor, outcome=outcome, rationale=rationale, internal_note=internal_note
+                )
                 job_enqueue(
                     task_name=DECISION_NOTICE_TASK,
                     arguments={"decision_id": decision.pk},

@@ -67,6 +67,28 @@ def test_a_facility_is_added_changed_and_deleted(api, supplier):
     assert not Facility.objects.filter(supplier=supplier).exists()
 
 
+def test_each_bad_naics_code_is_refused_once_and_a_2017_code_names_its_successor(api, supplier):
+    response = api.patch("/api/v1/company/", {"naics_codes": ["334111", "333999", "999999"]}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["naics_codes"] == [
+        "333999 is a NAICS 2017 code; NAICS 2022 replaced it with 333998 "
+        "(All Other Miscellaneous General Purpose Machinery Manufacturing). Enter 333998.",
+        "999999 is not in the NAICS 2022 table; look up the six-digit code for what you make at census.gov/naics, "
+        "for example 334111 (Electronic Computer Manufacturing).",
+    ]
+    supplier.refresh_from_db()
+    assert supplier.naics_codes == ["334111"]
+
+
+def test_a_site_power_out_of_range_is_refused_in_the_portal_s_words(api):
+    response = api.post("/api/v1/company/facilities/", {**FACILITY, "site_power_mw": "-1"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["site_power_mw"] == ["Site power must be from 0 to 5000 MW; you entered -1."]
+    assert not Facility.objects.exists()
+
+
 def test_a_facility_without_its_required_fields_gets_the_portal_s_messages(api):
     response = api.post("/api/v1/company/facilities/", {}, format="json")
 

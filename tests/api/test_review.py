@@ -9,6 +9,7 @@ from audit.models import AuditEvent
 from rfp import services
 from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
 from rfp.models import CommercialTerms, Proposal, ReviewAssignment, ReviewerProfile, Rfp, Sector
+from rfp.selectors import rubric_for_proposal
 from tests.api.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,8 @@ def test_a_reviewer_declares_no_conflict_scores_a_draft_then_submits(in_review, 
     no_recommendation = api.post(f"{url}review/submit/", {"scores": SCORES}, format="json")
     assert no_recommendation.status_code == 400
     assert no_recommendation.json()["code"] == "recommendation_required"
+    assert "Choose a recommendation: Shortlist, Decline or Request more information." in str(no_recommendation.json())
+    assert "request_info" not in str(no_recommendation.json())
 
     submitted = api.post(
         f"{url}review/submit/", {"scores": SCORES, "recommendation": "shortlist", "comments": "Go."}, format="json"
@@ -71,6 +74,23 @@ def test_a_reviewer_declares_no_conflict_scores_a_draft_then_submits(in_review, 
     assert submitted.json()["weighted_score"] == "81.00"
     assert ReviewAssignment.objects.get(pk=assignment.pk).status == AssignmentStatus.COMPLETED
     assert api.get(f"{url}review/").json()["scores"] == SCORES
+
+
+def test_submitting_with_scores_missing_names_them_and_no_internal_code(in_review, assignment, reviewer):
+    api = client_for(reviewer)
+    url = f"/api/v1/review/proposals/{in_review.reference}/"
+    assert api.post(f"{url}conflict/", {"declaration": "no_conflict"}).status_code == 200
+    names = {criterion.code: criterion.name for criterion in rubric_for_proposal(proposal=in_review).criteria.all()}
+
+    refused = api.post(f"{url}review/submit/", {"scores": {"power-cooling": 4}}, format="json")
+
+    assert refused.status_code == 400
+    detail = str(refused.json())
+    missing = ", ".join(name for code, name in names.items() if code != "power-cooling")
+    assert f"Score every criterion before submitting: {missing}." in detail
+    assert "Choose a recommendation: Shortlist, Decline or Request more information." in detail
+    assert "request_info" not in detail and "shortlist," not in detail
+    assert ReviewAssignment.objects.get(pk=assignment.pk).status == AssignmentStatus.ASSIGNED
 
 
 def test_an_unknown_criterion_is_refused_by_name(in_review, assignment, reviewer):
@@ -214,6 +234,28 @@ def test_a_lead_decides_one_and_many_and_reads_the_history(lead, in_review, rfp,
     assert history["events"][0]["action"] == "proposal.shortlisted"
     assert [period["status"] for period in history["status_periods"]] == ["submitted", "in_review", "shortlisted"]
     assert AuditEvent.objects.filter(action="proposal.declined").count() == 2
+
+
+def test_the_api_decision_keeps_the_internal_note_from_the_supplier_and_asks_to_confirm_open_reviews(
+    lead, owner, in_review, assignment
+):
+    api = client_for(lead)
+    url = f"/api/v1/review/proposals/{in_review.reference}/decision/"
+    body = {"outcome": "declined", "rationale": "Lead time too long.", "internal_note": "Price 30% above median."}
+
+    refused = api.post(url, body, format="json")
+
+    assert refused.status_code == 409, refused.json()
+    assert "1 review is still open. Decide anyway?" in refused.json()["detail"]
+    assert Proposal.objects.get(pk=in_review.pk).status == ProposalStatus.IN_REVIEW
+
+    decided = api.post(url, {**body, "open_reviews_confirmed": True}, format="json")
+
+    assert decided.status_code == 200, decided.json()
+    assert decided.json()["decision"]["internal_note"] == "Price 30% above median."
+    supplier_view = client_for(owner).get(f"/api/v1/proposals/{in_review.reference}/status/").json()
+    assert supplier_view["decision"]["rationale"] == "Lead time too long."
+    assert "Price 30% above median." not in str(supplier_view)
 
 
 def test_sealed_terms_open_to_the_lead_only_and_each_opening_is_audited(lead, in_review, assignment, reviewer):

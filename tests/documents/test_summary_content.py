@@ -54,16 +54,16 @@ def test_the_lead_copy_has_the_cover_facilities_answers_attachments_and_terms(ca
     assert "NAICS 2022 codes 334111: Electronic Computer Manufacturing" in lines
     assert "ISO 9001 ISO-9001-CERT-4471 BSI no expiry given" in lines
     # The facilities table: one row per facility with site power and workforce by trade, then the totals.
-    assert "Round Rock Works Round Rock, TX 78664 Operating 14.50 21 33 44 155 27 280" in lines
-    assert "Temple Assembly Temple, TX 76501 Operating 6.00 20 35 40 120 25 240" in lines
-    assert "Total 20.50 41 68 84 275 52 520" in lines
+    assert "Round Rock Works Round Rock, TX 78664 Operating 14.5 21 33 44 155 27 280" in lines
+    assert "Temple Assembly Temple, TX 76501 Operating 6 20 35 40 120 25 240" in lines
+    assert "Total 20.5 41 68 84 275 52 520" in lines
     # The sector's answers with units, capacity, ramp, lead time, domestic content and origin.
-    assert "Rack power density (kW/rack) 132.0" in lines
+    assert "Rack power density 132 kW/rack" in lines
     assert "Cooling type Direct-to-chip, single-phase" in lines
-    assert "Proposed US capacity (units per year) 9600" in lines
+    assert "Proposed US capacity 9,600 units" in lines
     assert "Capacity ramp Q1 600, Q2 1,200, Q3 2,400" in lines
-    assert "Lead time (weeks) 12" in lines
-    assert "Domestic content 72.50 %" in lines
+    assert "Lead time 12 weeks" in lines
+    assert "Domestic content 72.5%" in lines
     assert "Mexico (MX)" in lines and "Japan (JP)" in lines
     # Charts drawn by the project, as text in the PDF.
     assert "Site power by facility (MW)" in lines
@@ -73,7 +73,7 @@ def test_the_lead_copy_has_the_cover_facilities_answers_attachments_and_terms(ca
     assert f"{attachment.original_name} Drawing or datasheet" in lines
     assert _manifest_row(text, attachment)
     # The sealed prices: the program lead's copy has them.
-    assert "Unit price (USD) 48250.75" in lines
+    assert "Unit price $48,250.75" in lines
     assert f"Payment terms {PAYMENT_TERMS}" in lines
     # Page numbers on every page, and the reference in the header from page 2 on.
     pages = [page.extract_text() for page in PdfReader(BytesIO(content)).pages]
@@ -108,7 +108,7 @@ def test_the_reviewer_copy_has_no_commercial_terms_before_the_round_closes(case)
     assert "Commercial terms stay sealed in this copy until the round closes" in text
     assert summary.includes_commercial_terms is False
     # The rest is there: facilities, the attachment's hash, the checks section.
-    assert "Round Rock Works Round Rock, TX 78664 Operating 14.50 21 33 44 155 27 280" in _lines(text)
+    assert "Round Rock Works Round Rock, TX 78664 Operating 14.5 21 33 44 155 27 280" in _lines(text)
     assert _manifest_row(text, case.attachment)
     assert "Automated checks" in text
 
@@ -118,7 +118,7 @@ def test_the_reviewer_copy_has_the_commercial_terms_once_the_round_has_closed(ca
         summary = _render(case, Audience.REVIEWER)
 
     text = stored_text(summary)
-    assert "Unit price (USD) 48250.75" in _lines(text)
+    assert "Unit price $48,250.75" in _lines(text)
     assert f"Payment terms {PAYMENT_TERMS}" in _lines(text)
     assert summary.includes_commercial_terms is True
 
@@ -173,12 +173,12 @@ def test_once_reviewed_the_buyer_copies_show_scores_by_criterion_aggregate_and_d
         assert any(line.startswith("Weighted score, mean (0 to 100) ") for line in lines)
         first = criteria[0]
         assert any(
-            line.startswith(f"{first.name} {first.weight} {first.max_score - 1}.00 {first.max_score} 1")
+            line.startswith(f"{first.name} {first.weight.normalize():f} {first.max_score - 1}.00 {first.max_score} 1")
             for line in lines
         ), lines
         assert "Mean score by criterion" in lines
         assert "Outcome Shortlisted" in lines
-        assert "Rationale Strong Texas capacity." in lines
+        assert "Message to the supplier Strong Texas capacity." in lines
 
 
 def test_a_blind_rounds_reviewer_copy_leaves_out_who_the_supplier_is():

@@ -14,6 +14,7 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
@@ -202,10 +203,11 @@ def test_the_program_report_is_emailed_as_html_and_text_with_the_same_report_as_
     (message,) = mail.outbox
     assert message.to == ["lead@buyer.example"], "by default, the program leads"
     assert (
-        message.subject == "Program report AI-INFRA-REPORT, March 20, 2026: 3 proposals, 2 reviewed, 1 overdue reviews"
+        message.subject == "Program report AI-INFRA-REPORT, March 20, 2026: 3 proposals, 2 reviewed, 1 overdue review"
     )
     assert "Median days from submit to first review: 5.0" in message.body
     assert "- Datacenter, Texas (TX): 2; 12,000; 9.50; 35" in message.body
+    assert "- Datacenter: 2 submitted, 2 reviewed (3 reviews)" in message.body
     html, _ = message.alternatives[0]
     assert "<td>Texas (TX)</td>" in html
     ((name, content, content_type),) = message.attachments
@@ -421,3 +423,15 @@ def test_the_panel_lists_the_digests_sent(lead_client, round_):
 
     assert "rob@buyer.example" in page.lower() or "Rob" in page
     assert page.count("AI-INFRA-REPORT") >= 3
+
+
+def test_the_report_counts_one_review_in_the_singular():
+    row = {"sector": "Robotics", "submitted": 1, "reviewed": 1, "reviews": 1, "score_mean": None}
+    report = {"scores": [row], "sla": {"review_due_days": 1}}
+
+    text = render_to_string("notifications/program_report.txt", {"report": report})
+    html = render_to_string("notifications/_program_report_tables.html", {"report": report})
+
+    assert "- Robotics: 1 submitted, 1 reviewed (1 review)," in text
+    assert "First reviews within 1 day:" in text and "First reviews within 1 day<" in html
+    assert "(1 reviews)" not in text and "1 days" not in text + html

@@ -113,7 +113,7 @@ def test_a_receipt_and_the_program_report_reach_a_real_smtp_server_with_their_pd
     # The program report: to the address asked for, with the same report as PDF.
     assert report_rcpts == ["board@buyer.example"]
     assert report["Subject"].startswith(f"Program report {proposal.rfp.reference}, ")
-    assert report["Subject"].endswith(": 1 proposals, 0 reviewed, 0 overdue reviews")
+    assert report["Subject"].endswith(": 1 proposal, 0 reviewed, 0 overdue reviews")
     assert (
         "Capacity offered: 10,000 units per year, 8.50 MW of site power, 30 jobs"
         in report.get_body(preferencelist=("plain",)).get_content()

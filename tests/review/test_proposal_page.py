@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from accounts.factories import UserFactory
 from audit.models import AuditEvent
+from audit.services import audit_record
 from jobs.models import Job
 from jobs.services import job_run
 from notifications import tasks as notification_tasks
 from rfp import services
 from rfp.enums import AssignmentStatus, ConflictDeclaration, ProposalStatus
-from rfp.models import CommercialTerms, Proposal, Review, ReviewAssignment, ReviewerConflict, Rfp
+from rfp.models import CommercialTerms, Decision, Proposal, Review, ReviewAssignment, ReviewerConflict, Rfp
 from rfp.selectors import rubric_for_proposal
 from suppliers.models import SupplierMember
 from tests.review.conftest import assign, in_review, make_reviewer
@@ -153,6 +154,26 @@ def test_a_reviewer_saves_a_draft_then_submits_and_the_lead_sees_the_aggregate(c
     assert str(assignment.review.weighted_score) in page
 
 
+def test_submitting_with_scores_missing_names_the_criteria_and_the_recommendations_by_label(client, assigned, reviewer):
+    proposal, assignment = assigned
+    services.assignment_declare_no_conflict(assignment=assignment, actor=reviewer)
+    client.force_login(reviewer)
+    criteria = list(rubric_for_proposal(proposal=proposal).criteria.all())
+    first = criteria[0]
+
+    response = client.post(
+        _url(proposal, "review:save_review"), {f"score_{first.code}": "1", "recommendation": "", "action": "submit"}
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    missing = ", ".join(criterion.name for criterion in criteria[1:])
+    assert f"Score every criterion before submitting: {missing}." in page
+    assert "Choose a recommendation: Shortlist, Decline or Request more information." in page
+    assert "(shortlist, decline, request_info)" not in page
+    assert not Review.objects.filter(assignment=assignment).exists()
+
+
 def test_a_score_above_the_criterion_maximum_is_refused_on_its_field(client, assigned, reviewer):
     proposal, assignment = assigned
     services.assignment_declare_no_conflict(assignment=assignment, actor=reviewer)
@@ -176,7 +197,7 @@ def test_commercial_terms_are_sealed_for_reviewers_until_close_and_each_opening_
     client.force_login(reviewer)
     page = client.get(_url(proposal)).content.decode()
     assert "Sealed until the round closes" in page
-    assert "1234.56" not in page
+    assert "1234.56" not in page and "1,234.56" not in page
     assert client.post(_url(proposal, "review:commercial_terms")).status_code == 404
     assert not _events(proposal, "commercial_terms.opened").exists()
 
@@ -184,7 +205,7 @@ def test_commercial_terms_are_sealed_for_reviewers_until_close_and_each_opening_
     Rfp.objects.filter(pk=proposal.rfp_id).update(closes_at=timezone.now() - timedelta(minutes=1))
     response = client.post(_url(proposal, "review:commercial_terms"))
     assert response.status_code == 200
-    assert "1234.56" in response.content.decode()
+    assert "$1,234.56" in response.content.decode()
     assert _events(proposal, "commercial_terms.opened").count() == 1
 
 
@@ -193,7 +214,7 @@ def test_a_program_lead_opens_the_terms_before_close_and_it_is_recorded(client, 
     CommercialTerms.objects.update_or_create(proposal=proposal, defaults={"unit_price_usd": "99.00"})
     client.force_login(lead)
     response = client.post(_url(proposal, "review:commercial_terms"))
-    assert "99.00" in response.content.decode()
+    assert "$99" in response.content.decode()
     event = _events(proposal, "commercial_terms.opened").get()
     assert event.data["before_close"] is True
 
@@ -251,7 +272,10 @@ def test_blind_review_hides_the_supplier_from_reviewers_but_not_from_leads(clien
 def test_a_lead_declines_with_a_rationale_and_the_supplier_sees_the_outcome(client, assigned, lead):
     proposal, _ = assigned
     client.force_login(lead)
-    response = client.post(_url(proposal, "review:decide"), {"outcome": "declined", "rationale": "Capacity too low."})
+    response = client.post(
+        _url(proposal, "review:decide"),
+        {"outcome": "declined", "rationale": "Capacity too low.", "open_reviews_confirmed": "on"},
+    )
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.DECLINED
@@ -263,6 +287,68 @@ def test_a_lead_declines_with_a_rationale_and_the_supplier_sees_the_outcome(clie
     page = client.get(reverse("portal:proposal_detail", args=[proposal.reference])).content.decode()
     assert "Decision: Declined" in page
     assert "Capacity too low." in page
+
+
+def test_the_message_reaches_the_supplier_and_the_internal_note_stays_with_the_buyer(client, lead):
+    proposal = in_review(legal_name="Lone Star Racks LLC")
+    client.force_login(lead)
+    form = client.get(_url(proposal)).content.decode()
+    assert "Message to the supplier" in form and "Emailed to the supplier word for word" in form
+    assert "Internal note" in form and "never emailed, never shown to the supplier" in form
+
+    message, note = "Your lead time is longer than the round allows.", "Price was 30% above the median; keep quiet."
+    response = client.post(
+        _url(proposal, "review:decide"), {"outcome": "declined", "rationale": message, "internal_note": note}
+    )
+
+    assert response.status_code == 302
+    decision = Decision.objects.get(proposal=proposal)
+    assert (decision.rationale, decision.internal_note) == (message, note)
+    assert note in client.get(_url(proposal)).content.decode()  # the lead reads it back
+    _run_jobs(services.DECISION_NOTICE_TASK)
+    (email,) = mail.outbox
+    owner = SupplierMember.objects.get(supplier=proposal.supplier).user
+    assert email.to == [owner.email]
+    assert message in email.body and "keep quiet" not in email.body
+    assert all("keep quiet" not in content for content, _ in email.alternatives)
+    client.force_login(owner)
+    page = client.get(reverse("portal:proposal_detail", args=[proposal.reference])).content.decode()
+    assert message in page and "keep quiet" not in page
+
+
+def test_deciding_while_reviews_are_open_warns_and_needs_a_confirmation(client, lead):
+    proposal = in_review()
+    assign(proposal, make_reviewer())
+    assign(proposal, make_reviewer())
+    client.force_login(lead)
+    page = client.get(_url(proposal)).content.decode()
+    assert "2 reviews are still open. Decide anyway?" in page
+
+    refused = client.post(_url(proposal, "review:decide"), {"outcome": "shortlisted", "rationale": "Strong offer."})
+
+    assert refused.status_code == 400
+    assert "2 reviews are still open. Decide anyway?" in refused.content.decode()
+    assert not Decision.objects.filter(proposal=proposal).exists()
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.IN_REVIEW
+
+    confirmed = client.post(
+        _url(proposal, "review:decide"),
+        {"outcome": "shortlisted", "rationale": "Strong offer.", "open_reviews_confirmed": "on"},
+    )
+    assert confirmed.status_code == 302
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.SHORTLISTED
+
+
+def test_a_request_for_information_refuses_an_internal_note_and_changes_nothing(client, assigned, lead):
+    proposal, _ = assigned
+    client.force_login(lead)
+    response = client.post(
+        _url(proposal, "review:decide"),
+        {"outcome": "request_info", "rationale": "Which line?", "internal_note": "Suspicious."},
+    )
+    assert response.status_code == 400
+    assert "A request for information sends only its question" in response.content.decode()
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.IN_REVIEW
 
 
 def test_a_decision_without_a_rationale_is_refused_and_changes_nothing(client, assigned, lead):
@@ -320,3 +406,23 @@ def test_status_changed_at_follows_each_transition(assigned, lead):
         services.proposal_decide(proposal=proposal, actor=lead, outcome="shortlisted", rationale="Good.")
     proposal.refresh_from_db()
     assert proposal.status_changed_at > before + timedelta(days=1)
+
+
+def test_time_in_each_status_names_each_status_by_its_label_and_nothing_else(client, assigned, lead):
+    proposal, _ = assigned
+    # A receipt's event names its recipients under "to", as a status move names its new status.
+    audit_record(
+        action="proposal.receipt_issued",
+        target=proposal,
+        actor=None,
+        summary="Receipt sent",
+        data={"version": 1, "to": ["dana.ortiz@lonestar.example"], "cc": []},
+    )
+    client.force_login(lead)
+    page = client.get(_url(proposal)).content.decode()
+
+    section = page[page.index("Time in each status") :].split("</ul>")[0]
+    items = [item.split("</li>")[0] for item in section.split("<li>")[1:]]
+    assert [item.split(":")[0] for item in items] == ["Submitted", "In review"]
+    assert items[-1].endswith("days (now)")
+    assert "@" not in section and "[" not in section

@@ -225,6 +225,31 @@ def test_a_bulk_decision_reports_what_it_could_not_decide(client, lead):
     assert decided.status == ProposalStatus.SHORTLISTED
 
 
+def test_a_bulk_decision_leaves_proposals_with_open_reviews_undecided_unless_confirmed(client, lead):
+    waiting, ready = in_review(), in_review()
+    assign(waiting, make_reviewer())
+    client.force_login(lead)
+    posted = {
+        "references": [waiting.reference, ready.reference],
+        "outcome": "declined",
+        "rationale": "Outside this round's scope.",
+        "internal_note": "Budget went to robotics.",
+    }
+
+    page = client.post(reverse("review:bulk_decide"), posted, follow=True).content.decode()
+
+    assert f"{waiting.reference}: 1 review is still open. Decide anyway?" in page
+    waiting.refresh_from_db()
+    ready.refresh_from_db()
+    assert (waiting.status, ready.status) == (ProposalStatus.IN_REVIEW, ProposalStatus.DECLINED)
+    assert ready.decision.internal_note == "Budget went to robotics."
+    client.post(
+        reverse("review:bulk_decide"), {**posted, "references": [waiting.reference], "open_reviews_confirmed": "on"}
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == ProposalStatus.DECLINED
+
+
 def test_reviewers_and_suppliers_cannot_bulk_decide(client, reviewer):
     proposal = in_review()
     for person in (reviewer, UserFactory()):

@@ -75,3 +75,11 @@ def test_valid_zip_codes(value):
 def test_invalid_zip_codes(value):
     with pytest.raises(ValidationError, match="five digits"):
         validate_zip(value)
+
+
+def test_every_retired_2017_naics_code_is_absent_from_2022_and_its_successor_present():
+    from suppliers.naics import NAICS_2017_REPLACED_BY_2022, naics_title
+
+    for retired, successor in NAICS_2017_REPLACED_BY_2022.items():
+        assert naics_title(retired) is None, retired
+        assert naics_title(successor) is not None, successor

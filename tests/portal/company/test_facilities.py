@@ -45,7 +45,7 @@ def test_an_editor_adds_a_facility_and_the_list_shows_totals(client, supplier, e
     assert "Austin assembly plant" in page and "Dallas plant" in page
     assert "Total, 2 facilities" in page
     assert "480" in page
-    assert "20.00" in page  # 12.50 + 7.50 MW
+    assert "20" in page  # 12.50 + 7.50 MW
 
 
 def test_a_zip_outside_the_state_is_refused_naming_its_state(client, supplier, editor):
@@ -63,7 +63,9 @@ def test_a_zip_outside_the_state_is_refused_naming_its_state(client, supplier, e
     [
         ("state", "AP", "AP is not a US state or territory here"),
         ("zip_code", "787", "Enter a US ZIP code: five digits, or ZIP+4"),
-        ("site_power_mw", "-1", "greater than or equal to 0"),
+        ("site_power_mw", "-1", "Site power must be from 0 to 5000 MW; you entered -1."),
+        ("site_power_mw", "6000", "Site power must be from 0 to 5000 MW; you entered 6000."),
+        ("floor_area_sqft", "-5", "Floor area must be 0 sq ft or more; you entered -5."),
         ("electricians", "", "Enter the number of electricians at the site, 0 if none."),
         ("name", "", "Give the site a name"),
     ],
@@ -72,6 +74,7 @@ def test_wrong_facility_fields_are_refused(client, supplier, editor, field, valu
     client.force_login(editor)
     response = client.post(reverse("portal:facility_create"), {**SITE, field: value})
     assert says in page_text(response)
+    assert "Ensure this value" not in page_text(response)
     assert not Facility.objects.exists()
 
 
@@ -169,3 +172,13 @@ def test_the_facility_list_runs_the_same_queries_for_one_or_three_rows(client, d
     assert one == three
     with django_assert_max_num_queries(one):
         client.get(reverse("portal:facilities"))
+
+
+def test_a_workforce_of_one_reads_in_the_singular(client, supplier, editor):
+    FacilityFactory(supplier=supplier, electricians=1, machinists=0, technicians=2, assemblers=1, engineers=1)
+    client.force_login(editor)
+
+    page = page_text(client.get(reverse("portal:facilities")))
+
+    assert "1 electrician, 0 machinists, 2 technicians, 1 assembler, 1 engineer" in page
+    assert "1 electricians" not in page and "1 engineers" not in page

@@ -50,7 +50,7 @@ def test_the_profile_shows_identifiers_team_facilities_and_certificates(client, 
         "Austin, TX 78701",
         "owner@lonestar.example",
         "viewer@lonestar.example",
-        "1 facility, 240 skilled workers, 12.00 MW of site power.",
+        "1 facility, 240 skilled workers, 12 MW of site power.",
         "No certificate yet",
     ):
         assert text in page, text

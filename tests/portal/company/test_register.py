@@ -124,7 +124,29 @@ def test_unknown_naics_codes_are_listed_each_with_its_message_and_known_ones_wit
     assert "999999 is not in the NAICS 2022 table" in page
     assert "111111 is not in the NAICS 2022 table" in page
     assert "334111 Electronic Computer Manufacturing" in page
-    assert "999999 is not a six-digit NAICS 2022 industry code" in page
+    # The field's error names each wrong code once; the titles under the field no longer repeat it.
+    assert "999999 is not a six-digit NAICS 2022 industry code" not in page
+
+
+def test_each_bad_naics_code_gets_one_message_and_a_2017_code_names_its_2022_successor(client, person):
+    response = post(client, naics_codes="334111, 333999, 999999")
+    body = response.content.decode()
+
+    errors = body[body.index('id="id_naics_codes_error"') :].split("</ul>")[0]
+    assert errors.count("<li>") == 2
+    replaced = (
+        "333999 is a NAICS 2017 code; NAICS 2022 replaced it with 333998 "
+        "(All Other Miscellaneous General Purpose Machinery Manufacturing). Enter 333998."
+    )
+    assert replaced in page_text(response)
+    preview = body[body.index('id="naics-titles"') :].split("</div>")[0]
+    assert "334111" in preview and "333999" not in preview and "999999" not in preview
+    assert not Supplier.objects.exists()
+
+
+def test_the_naics_lookup_names_the_2022_code_that_replaced_a_2017_one(client, person):
+    response = client.get(reverse("portal:naics_lookup"), {"codes": "333999"}, HTTP_HX_REQUEST="true")
+    assert "333999 is a NAICS 2017 code; NAICS 2022 replaced it with 333998" in page_text(response)
 
 
 def test_the_naics_lookup_returns_titles_for_what_is_typed(client, person):

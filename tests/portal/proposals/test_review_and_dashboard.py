@@ -11,9 +11,9 @@ def test_the_review_step_shows_the_answers_about_to_be_submitted(client, owner, 
     page = client.get(f"/portal/proposals/{draft.reference}/steps/review/").content.decode()
 
     assert "Your answers" in page
-    assert "<dt>Rack power density (kW/rack)</dt>" in page
+    assert "<dt>Rack power density</dt>" in page
     assert "Direct-to-chip, single-phase" in page
-    assert "<dt>Lead time (weeks)</dt><dd>12</dd>" in page
+    assert "<dt>Lead time</dt><dd>12 weeks</dd>" in page
 
 
 def test_the_dashboard_offers_to_start_a_proposal_and_uses_the_plain_status_words(client, owner, draft):

@@ -53,7 +53,7 @@ def test_acknowledging_an_addendum_is_recorded_once(client, editor, owner, rfp, 
     client.force_login(editor)
     url = reverse("portal:addendum_acknowledge", args=[rfp.reference, 1])
 
-    client.post(url)
+    acknowledged = client.post(url, follow=True).content.decode()
     client.post(url)
     client.force_login(owner)
     client.post(url)
@@ -64,6 +64,9 @@ def test_acknowledging_an_addendum_is_recorded_once(client, editor, owner, rfp, 
     page = client.get(rfp_url(rfp)).content.decode()
     assert "Acknowledged by your company on" in page
     assert "Acknowledge addendum 1</button>" not in page
+    # The company's name ends with its own full stop: the message adds none.
+    assert "Addendum 1 acknowledged for Lone Star Racks Inc." in acknowledged
+    assert "Inc.." not in acknowledged
 
 
 def test_a_viewer_sees_addenda_but_cannot_acknowledge_or_ask(client, viewer, rfp):

@@ -175,7 +175,7 @@ def test_submitting_needs_every_criterion_and_a_recommendation(scoring):
     _, _, assignment = scoring
     partial = {"capacity": 4, "quality": 7}
 
-    with pytest.raises(DomainError, match="still missing: Price realism") as refused:
+    with pytest.raises(DomainError, match="Score every criterion before submitting: Price realism") as refused:
         services.review_save(
             assignment=assignment,
             actor=assignment.reviewer,
