@@ -18,6 +18,7 @@ from documents.models import Audience, SummaryPdf
 from jobs.models import Job
 from rfp import rules
 from rfp.enums import AssignmentStatus, CheckOutcome, ProposalStatus
+from rfp.job_names import SUMMARY_RENDER_TASK
 from rfp.models import Proposal, ProposalVersion, ReviewAssignment, Score
 from rfp.rules import supplier_hidden_from_reviewers
 from rfp.selectors import (
@@ -69,7 +70,6 @@ def proposal_for_summary_download(*, user, proposal_id: int) -> tuple[Proposal, 
 
 
 # "render_" names are routed to the "pdf" queue (CELERY_TASK_ROUTES).
-RENDER_TASK = "documents.render_summary"
 # How a render given up for good (documents.services.SummaryPdfFailed) begins its message.
 RENDER_FAILURE_OPENING = "The summary of "
 
@@ -78,7 +78,7 @@ def summary_pdf_failure(*, proposal: Proposal, audience: str) -> str:
     """Why the copy of the proposal's current version cannot be made (too long, too slow), or "" when it can."""
     failure = (
         Job.objects.filter(
-            task_name=RENDER_TASK,
+            task_name=SUMMARY_RENDER_TASK,
             status=Job.Status.DEAD,
             arguments__proposal_id=proposal.pk,
             arguments__audience=audience,

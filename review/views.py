@@ -251,8 +251,10 @@ def declare_conflict(request, reference: str):
 def save_review(request, reference: str):
     proposal = proposal_for_review(user=request.user, reference=reference)
     assignment = assignment_for_reviewer(reviewer=request.user, proposal=proposal)
+    if rules.must_declare_conflicts(request.user, proposal):
+        return _conflict_gate(request, proposal, assignment, form=ConflictForm(), status=409)
     rubric = rubric_for_proposal(proposal=proposal)
-    if assignment is None or rubric is None:
+    if assignment is None or rubric is None or not rules.may_read_for_review(request.user, proposal):
         raise Http404("You hold no assignment on this proposal.")
     form = ReviewForm(request.POST, criteria=rubric.criteria.all(), review=getattr(assignment, "review", None))
     submit = request.POST.get("action") == "submit"

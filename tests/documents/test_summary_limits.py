@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from documents import pdf, tasks
 from documents.models import Audience, SummaryPdf
-from documents.services import RENDER_TASK, SummaryPdfFailed, summary_pdfs_enqueue
+from documents.services import SummaryPdfFailed, summary_pdfs_enqueue
 from jobs.models import Job
+from notifications.notices import proposal_receipt_send
+from rfp.job_names import SUMMARY_RENDER_TASK as RENDER_TASK
 from rfp.models import ProposalVersion
-from rfp.services.receipts import proposal_receipt_send
 from tests.documents.conftest import make_case
 from tests.support.outbox import deliver_outbox
 

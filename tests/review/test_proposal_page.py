@@ -225,15 +225,15 @@ def test_before_the_close_the_lead_s_page_shows_no_price_until_the_audited_openi
     client.force_login(lead)
 
     page = client.get(_url(proposal)).content.decode()
-    assert "7777.12" not in page
+    assert "7777.12" not in page and "7,777.12" not in page
     assert "Open the commercial terms" in page
     assert not _events(proposal, "commercial_terms.opened").exists()
 
     opened = client.post(_url(proposal, "review:commercial_terms"))
     assert opened.status_code == 200
-    assert "7777.12" in opened.content.decode()
+    assert "$7,777.12" in opened.content.decode()
     assert _events(proposal, "commercial_terms.opened").get().actor == lead
-    assert "7777.12" not in client.get(_url(proposal)).content.decode(), "shown once, in the opening's answer"
+    assert "7,777.12" not in client.get(_url(proposal)).content.decode(), "shown once, in the opening's answer"
 
 
 def test_a_reviewer_with_a_declared_conflict_gets_a_404_on_the_page_and_the_terms(client, assigned, reviewer):

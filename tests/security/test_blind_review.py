@@ -184,7 +184,9 @@ def test_nothing_a_reviewer_of_a_blind_round_reaches_names_the_supplier(client, 
     assert_names_nobody("conflict declaration page", gate.content.decode())
 
     refused_page = client.post(reverse("review:save_review", args=[reference]), {"action": "save"})
-    assert "Declare that you have no conflict of interest" in refused_page.content.decode()
+    # Scoring before declaring shows the declaration again, never the proposal.
+    assert refused_page.status_code == 409
+    assert "Do you have a conflict of interest" in refused_page.content.decode()
     assert_names_nobody("refusal to score (page)", refused_page.content.decode())
     refused_api = api.put(f"{api_url}review/", {"scores": {}, "comments": "x"}, format="json")
     assert refused_api.status_code in (400, 409) and "conflict" in refused_api.content.decode()

@@ -8,8 +8,8 @@ import yaml
 from django.core.management import call_command
 from django.urls import reverse
 
-from review.forms import DecisionForm, ReviewForm
 from rfp.models import Proposal
+from rfp.review_forms import DecisionForm, ReviewForm
 from tests.api.conftest import client_for
 
 pytestmark = pytest.mark.django_db
