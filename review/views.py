@@ -298,22 +298,19 @@ def decide(request, reference: str):
     proposal = proposal_for_review(user=request.user, reference=reference)
     form = DecisionForm(request.POST)
     if form.is_valid():
-        outcome, rationale = form.cleaned_data["outcome"], form.cleaned_data["rationale"]
+        outcome = form.cleaned_data["outcome"]
         try:
+            services.proposal_decide_or_request(
+                proposal=proposal,
+                actor=request.user,
+                outcome=outcome,
+                message=form.cleaned_data["rationale"],
+                internal_note=form.cleaned_data["internal_note"],
+                open_reviews_confirmed=form.cleaned_data["open_reviews_confirmed"],
+            )
             if outcome == "request_info":
-                services.proposal_request_information(proposal=proposal, actor=request.user, question=rationale)
                 done = "The supplier is asked for more information and answers in the portal."
             else:
-                result = services.proposal_decide_many(
-                    proposals=[proposal],
-                    actor=request.user,
-                    outcome=outcome,
-                    rationale=rationale,
-                    internal_note=form.cleaned_data["internal_note"],
-                    open_reviews_confirmed=form.cleaned_data["open_reviews_confirmed"],
-                )
-                if result.errors:
-                    raise DomainError(result.errors[proposal.reference])
                 done = f"{proposal.reference} is {DecisionOutcome(outcome).label.lower()}; the supplier is told."
         except DomainError as error:
             form.add_error(None, error.message)

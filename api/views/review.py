@@ -35,7 +35,6 @@ from rfp.enums import (
     ProposalStatus,
     Recommendation,
 )
-from rfp.exceptions import TransitionNotAllowed
 from rfp.models import Proposal, ReviewAssignment, Rfp, Sector
 from rfp.review_forms import BulkDecisionForm, ConflictForm, DecisionForm, ReviewForm
 from rfp.selectors import (
@@ -615,20 +614,14 @@ class ProposalDecisionApi(ApiView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         form = validated_form(DecisionForm, changes=serializer.validated_data)
-        outcome, rationale = form.cleaned_data["outcome"], form.cleaned_data["rationale"]
-        if outcome == "request_info":
-            services.proposal_request_information(proposal=proposal, actor=request.user, question=rationale)
-        else:
-            result = services.proposal_decide_many(
-                proposals=[proposal],
-                actor=request.user,
-                outcome=outcome,
-                rationale=rationale,
-                internal_note=form.cleaned_data["internal_note"],
-                open_reviews_confirmed=form.cleaned_data["open_reviews_confirmed"],
-            )
-            if result.errors:
-                raise TransitionNotAllowed(result.errors[proposal.reference], code="decision_refused")
+        services.proposal_decide_or_request(
+            proposal=proposal,
+            actor=request.user,
+            outcome=form.cleaned_data["outcome"],
+            message=form.cleaned_data["rationale"],
+            internal_note=form.cleaned_data["internal_note"],
+            open_reviews_confirmed=form.cleaned_data["open_reviews_confirmed"],
+        )
         proposal.refresh_from_db()
         data = {
             "reference": proposal.reference,

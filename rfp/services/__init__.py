@@ -50,6 +50,7 @@ from rfp.services.reviews import (
     assignment_declare_no_conflict,
     commercial_terms_open,
     proposal_decide_many,
+    proposal_decide_or_request,
     review_save,
     review_weighted_score,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "proposal_create",
     "proposal_decide",
     "proposal_decide_many",
+    "proposal_decide_or_request",
     "proposal_record_queue_entry",
     "proposal_request_information",
     "proposal_resubmit",

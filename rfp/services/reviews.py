@@ -25,7 +25,7 @@ from rfp.selectors import (
     proposal_open_review_count,
     rubric_for_proposal,
 )
-from rfp.services.proposals import proposal_decide
+from rfp.services.proposals import proposal_decide, proposal_request_information
 from rfp.services.summaries import summary_pdfs_enqueue
 
 
@@ -223,6 +223,32 @@ def _ensure_reviews_in(proposal: Proposal) -> None:
             "Confirm to decide before they are in.",
             code="reviews_open",
         )
+
+
+def proposal_decide_or_request(
+    *,
+    proposal: Proposal,
+    actor,
+    outcome: str,
+    message: str,
+    internal_note: str = "",
+    open_reviews_confirmed: bool = False,
+) -> None:
+    """A program lead's answer on one proposal: a request for information (`message` is the question), or a
+    shortlist or decline (`message` goes to the supplier, `internal_note` stays with the buyer)."""
+    if outcome == "request_info":
+        proposal_request_information(proposal=proposal, actor=actor, question=message)
+        return
+    result = proposal_decide_many(
+        proposals=[proposal],
+        actor=actor,
+        outcome=outcome,
+        rationale=message,
+        internal_note=internal_note,
+        open_reviews_confirmed=open_reviews_confirmed,
+    )
+    if result.errors:
+        raise TransitionNotAllowed(result.errors[proposal.reference], code="decision_refused")
 
 
 def proposal_decide_many(
