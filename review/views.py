@@ -37,7 +37,7 @@ from rfp.selectors import (
     proposal_information_requests_shown,
     proposal_list_unassigned,
     proposal_open_review_count,
-    proposal_queue_for_lead,
+    proposal_queue_for,
     proposal_ranking_for_sector,
     proposal_score_summary,
     proposal_status_history,
@@ -75,7 +75,7 @@ def queue(request):
 def _lead_queue(request, *, now):
     form = QueueFilterForm(request.GET or None)
     filters = form.filters() if request.GET else ProposalQueueFilters()
-    proposals = proposal_queue_for_lead(filters=filters, now=now).only(*QUEUE_ROW_FIELDS)
+    proposals = proposal_queue_for(user=request.user, filters=filters, now=now).only(*QUEUE_ROW_FIELDS)
     page = cursor_page(proposals, cursor=request.GET.get("after", ""))
     for proposal in page.rows:
         proposal.age_days = days_since(proposal.submitted_at, now)

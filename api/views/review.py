@@ -51,7 +51,7 @@ from rfp.selectors import (
     proposal_for_review,
     proposal_information_requests_shown,
     proposal_list_unassigned,
-    proposal_queue_for_lead,
+    proposal_queue_for,
     proposal_ranking_for_sector,
     proposal_score_summary,
     proposal_status_history,
@@ -217,7 +217,7 @@ class ProposalQueueFilter(django_filters.FilterSet):
             overdue=bool(data.get("overdue")),
             search=(data.get("q") or "").strip(),
         )
-        return proposal_queue_for_lead(filters=filters, now=timezone.now()).only(*QUEUE_ROW_FIELDS)
+        return proposal_queue_for(user=self.request.user, filters=filters, now=timezone.now()).only(*QUEUE_ROW_FIELDS)
 
 
 class ProposalRowOutput(serializers.Serializer):
@@ -663,7 +663,9 @@ class BulkDecisionApi(ApiView):
         references = form.cleaned_data["references"]
         everything = ProposalQueueFilters()
         proposals = list(
-            proposal_queue_for_lead(filters=everything, now=timezone.now()).filter(reference__in=references)
+            proposal_queue_for(user=request.user, filters=everything, now=timezone.now()).filter(
+                reference__in=references
+            )
         )
         result = services.proposal_decide_many(
             proposals=proposals,

@@ -92,6 +92,13 @@ def _with_queue_figures(proposals: QuerySet[Proposal], *, now) -> QuerySet[Propo
     )
 
 
+def proposal_queue_for(*, user, filters: ProposalQueueFilters, now) -> QuerySet[Proposal]:
+    """The lead's queue as this person may see it (`rfp.rules.may_decide`): every submitted proposal to a program
+    lead, nothing to anyone else."""
+    queue = proposal_queue_for_lead(filters=filters, now=now)
+    return queue if rules.is_program_lead(user) else queue.none()
+
+
 def proposal_queue_for_lead(*, filters: ProposalQueueFilters, now) -> QuerySet[Proposal]:
     """Every submitted proposal (drafts are the supplier's own business), oldest submission first, with the
     figures of `_with_queue_figures`, narrowed by `filters`."""
