@@ -135,7 +135,7 @@ def _proposal_row(proposal, *, summary, user, now, with_terms: bool) -> list:
     decision = getattr(proposal, "decision", None)
     row = [
         proposal.reference,
-        proposal.title,
+        proposal.submitted_title,
         proposal.sector.name,
         [category.name for category in proposal.categories.all()],
         proposal.submitted_legal_name,

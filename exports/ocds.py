@@ -3,7 +3,8 @@
 One release per package, tagged "tender": the package is built on demand and no earlier release is kept, and a
 shortlist is not a contract award, so there is no award section. Each sector of the round is a lot and each of
 its categories an item of that lot. `bids.statistics` counts the bids per lot at any time; who bid (the tenderer
-parties and `bids.details`) appears only once the round has closed.
+parties and `bids.details`) appears only once the round has closed, named as each bidder's latest submitted bid
+recorded it, not as the live company row says today.
 
 The schemas under exports/schema are OCDS 1.1.5 and the two extensions' patches; `release_package_errors` applies
 the patches (RFC 7386 merge patch) and resolves every $ref from those files, never over the network.
@@ -22,10 +23,9 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT4
 
-from exports.selectors import sector_list_for_rfp
+from exports.selectors import bid_list_for_ocds, sector_list_for_rfp
 from rfp.enums import ProposalStatus
 from rfp.models import Rfp
-from rfp.selectors import ProposalQueueFilters, proposal_queue_for_lead
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 OCDS_VERSION = "1.1"
@@ -71,12 +71,20 @@ def _supplier_party_id(supplier) -> str:
     return f"{SUPPLIER_ID_SCHEME}-{supplier.ein}"
 
 
-def _supplier_party(supplier) -> dict:
+def _submitted_names(bids: list) -> dict[int, str]:
+    """Each bidder's legal name as its latest submitted bid recorded it: one party, one name, in every reference."""
+    names = {}
+    for proposal in sorted(bids, key=lambda bid: (bid.submitted_at, bid.pk)):
+        names[proposal.supplier_id] = proposal.submitted_legal_name
+    return names
+
+
+def _supplier_party(supplier, *, legal_name: str) -> dict:
     street = ", ".join(line for line in (supplier.hq_address_line1, supplier.hq_address_line2) if line)
     return {
         "id": _supplier_party_id(supplier),
-        "name": supplier.legal_name,
-        "identifier": {"scheme": SUPPLIER_ID_SCHEME, "id": supplier.ein, "legalName": supplier.legal_name},
+        "name": legal_name,
+        "identifier": {"scheme": SUPPLIER_ID_SCHEME, "id": supplier.ein, "legalName": legal_name},
         "address": {
             "streetAddress": street,
             "locality": supplier.hq_city,
@@ -120,7 +128,7 @@ def ocds_release_package(*, rfp: Rfp, now=None) -> dict:
     """The round as an OCDS 1.1 release package (a JSON-ready dict); only `bids.statistics` before `closes_at`."""
     now = now or timezone.now()
     closed = now >= rfp.closes_at
-    bids = list(proposal_queue_for_lead(filters=ProposalQueueFilters(rfp_id=rfp.pk), now=now))
+    bids = bid_list_for_ocds(rfp=rfp, now=now)
     sectors = sector_list_for_rfp(rfp=rfp)
     buyer = {"id": BUYER_PARTY_ID, "name": settings.OCDS_PUBLISHER_NAME}
     lots, items = [], []
@@ -155,14 +163,15 @@ def ocds_release_package(*, rfp: Rfp, now=None) -> dict:
     release_bids: dict = {"statistics": _statistics(lots=lots, bids=bids, now=now)}
     if closed:
         suppliers = {proposal.supplier_id: proposal.supplier for proposal in bids}
-        parties += [_supplier_party(supplier) for supplier in suppliers.values()]
+        names = _submitted_names(bids)
+        parties += [_supplier_party(supplier, legal_name=names[pk]) for pk, supplier in suppliers.items()]
         tender["numberOfTenderers"] = len(suppliers)
         release_bids["details"] = [
             {
                 "id": proposal.reference,
                 "date": ocds_datetime(proposal.submitted_at),
                 "status": BID_STATUS[proposal.status],
-                "tenderers": [{"id": _supplier_party_id(proposal.supplier), "name": proposal.supplier.legal_name}],
+                "tenderers": [{"id": _supplier_party_id(proposal.supplier), "name": names[proposal.supplier_id]}],
                 "relatedLots": [proposal.sector.code],
             }
             for proposal in bids

@@ -34,27 +34,41 @@ def commercial_terms_exported(*, user, rfp: Rfp, now) -> bool:
     return rules.is_program_lead(user) and not rules.commercial_terms_sealed(rfp, now=now)
 
 
+def _as_submitted(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """`submitted_legal_name` and `submitted_title`: the company's name and the proposal's title as the latest
+    submitted version recorded them, so a company renamed or a proposal retitled since keeps what was submitted."""
+    submitted_version = ProposalVersion.objects.filter(proposal=OuterRef("pk"), number=OuterRef("version"))
+
+    def recorded(path: str) -> Coalesce:
+        """The snapshot's value at `path`, which names the live field too (a version from before it: the live one)."""
+        return Coalesce(
+            Subquery(submitted_version.values(value=KT(f"snapshot__{path}"))[:1]),
+            F(path),
+            output_field=CharField(),
+        )
+
+    return proposals.annotate(
+        submitted_legal_name=recorded("supplier__legal_name"),
+        submitted_title=recorded("title"),
+    )
+
+
 def proposal_list_for_export(*, rfp: Rfp, now, with_commercial_terms: bool) -> QuerySet[Proposal]:
     """The round's submitted proposals as the lead's queue has them (check counts annotated), with what an export
-    row shows loaded up front: the query count does not grow with the rows. `submitted_legal_name` is the
-    company's name as the latest submitted version recorded it: a company renamed since keeps its old name there."""
+    row shows loaded up front: the query count does not grow with the rows. Names and titles are as submitted
+    (`_as_submitted`)."""
     related = ["decision", "commercial_terms"] if with_commercial_terms else ["decision"]
-    submitted_version = ProposalVersion.objects.filter(proposal=OuterRef("pk"), number=OuterRef("version"))
-    return (
-        proposal_queue_for_lead(filters=ProposalQueueFilters(rfp_id=rfp.pk), now=now)
-        .select_related(*related)
-        .annotate(
-            submitted_legal_name=Coalesce(
-                Subquery(submitted_version.values(name=KT("snapshot__supplier__legal_name"))[:1]),
-                F("supplier__legal_name"),
-                output_field=CharField(),
-            )
-        )
-        .prefetch_related(
-            Prefetch("categories", queryset=Category.objects.order_by("position", "name")),
-            "facilities",
-        )
+    return _as_submitted(
+        proposal_queue_for_lead(filters=ProposalQueueFilters(rfp_id=rfp.pk), now=now).select_related(*related)
+    ).prefetch_related(
+        Prefetch("categories", queryset=Category.objects.order_by("position", "name")),
+        "facilities",
     )
+
+
+def bid_list_for_ocds(*, rfp: Rfp, now) -> list[Proposal]:
+    """The round's bids (submitted proposals) for the OCDS release, with names and titles as submitted."""
+    return list(_as_submitted(proposal_queue_for_lead(filters=ProposalQueueFilters(rfp_id=rfp.pk), now=now)))
 
 
 def review_list_for_export(*, rfp: Rfp) -> QuerySet[Review]:

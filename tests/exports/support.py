@@ -11,6 +11,7 @@ from rfp import services
 from rfp.factories import draft_proposal
 from rfp.models import Proposal, Review, ReviewAssignment, Rfp
 from rfp.selectors import rubric_for_proposal
+from suppliers.models import Supplier
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 
@@ -22,6 +23,15 @@ def submitted(*, rfp: Rfp, supplier=None, sector_code: str = "datacenter", field
     if fields or terms:
         proposal = services.proposal_update(proposal=proposal, actor=actor, fields=fields, commercial_terms=terms)
     return services.proposal_submit(proposal=proposal, actor=actor)
+
+
+def renamed_and_retitled_since(proposal: Proposal, *, legal_name: str, title: str) -> Proposal:
+    """After the submit, the company takes a new name and the proposal a new title, as a later draft change would;
+    the submitted version keeps what was sent."""
+    Supplier.objects.filter(pk=proposal.supplier_id).update(legal_name=legal_name)
+    Proposal.objects.filter(pk=proposal.pk).update(title=title)
+    proposal.refresh_from_db()
+    return proposal
 
 
 def checked_and_in_review(proposal: Proposal) -> Proposal:

@@ -17,7 +17,15 @@ from suppliers.enums import MemberRole
 from suppliers.factories import SupplierFactory, SupplierMemberFactory
 from suppliers.models import Supplier
 from suppliers.services import supplier_update
-from tests.exports.support import HYPERLINK, checked_and_in_review, close, parse_csv, reviewed, submitted
+from tests.exports.support import (
+    HYPERLINK,
+    checked_and_in_review,
+    close,
+    parse_csv,
+    renamed_and_retitled_since,
+    reviewed,
+    submitted,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +213,13 @@ def test_a_company_renamed_after_submitting_keeps_the_name_it_submitted_under(le
     assert row["reference"] == proposal.reference
     assert row["supplier_legal_name"] == "Lone Star Racks Inc."
     assert Supplier.objects.get(pk=owner.supplier.pk).legal_name == "Texas Thermal Holdings LLC"
+
+
+def test_a_proposal_retitled_after_submitting_keeps_the_title_and_name_it_was_submitted_with(lead_client, rfp):
+    owner = SupplierMemberFactory(role=MemberRole.OWNER, supplier__legal_name="Lone Star Racks Inc.")
+    proposal = submitted(rfp=rfp, supplier=owner.supplier, fields={"title": "Liquid-cooled racks, 4,000 a year"})
+    renamed_and_retitled_since(proposal, legal_name="Texas Thermal Holdings LLC", title="Air-cooled racks only")
+
+    [row] = _proposals(lead_client, rfp)
+
+    assert (row["title"], row["supplier_legal_name"]) == ("Liquid-cooled racks, 4,000 a year", "Lone Star Racks Inc.")

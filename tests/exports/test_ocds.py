@@ -11,7 +11,8 @@ from exports.ocds import EXTENSION_URLS, ocds_release_package, release_package_e
 from rfp import services
 from rfp.factories import RfpFactory, draft_proposal
 from rfp.models import Sector
-from tests.exports.support import checked_and_in_review, submitted
+from suppliers.factories import SupplierFactory
+from tests.exports.support import checked_and_in_review, renamed_and_retitled_since, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,21 @@ def test_the_validator_applies_the_extensions_and_checks_formats_offline(rfp, bi
     assert "releases/0/bids/statistics/0/value: 'two' is not of type 'number'" in errors
     assert "publishedDate: 'yesterday' is not a 'date-time'" in errors
     assert "extensions/0: 'not a uri' is not a 'uri'" in errors
+
+
+def test_bidders_are_named_as_their_latest_submitted_bid_recorded_them(rfp):
+    supplier = SupplierFactory(legal_name="Lone Star Racks Inc.")
+    first = submitted(rfp=rfp, supplier=supplier, fields={"title": "Liquid-cooled racks"})
+    second = submitted(rfp=rfp, supplier=supplier, sector_code="robotics")
+    renamed_and_retitled_since(first, legal_name="Texas Thermal Holdings LLC", title="Air-cooled racks only")
+
+    package = ocds_release_package(rfp=rfp, now=rfp.closes_at + timedelta(hours=1))
+
+    assert release_package_errors(package) == []
+    [release] = package["releases"]
+    [party] = [party for party in release["parties"] if "tenderer" in party["roles"]]
+    assert (party["name"], party["identifier"]["legalName"]) == ("Lone Star Racks Inc.", "Lone Star Racks Inc.")
+    details = {detail["id"]: detail for detail in release["bids"]["details"]}
+    for proposal in (first, second):
+        assert details[proposal.reference]["tenderers"] == [{"id": party["id"], "name": "Lone Star Racks Inc."}]
+    assert "Texas Thermal Holdings LLC" not in json.dumps(package)
