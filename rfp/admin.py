@@ -54,7 +54,7 @@ from rfp.models import (
     Score,
     Sector,
 )
-from rfp.round_forms import RoundForm
+from rfp.round_forms import AddendumForm, ClarificationAnswerForm, CriterionForm, RoundForm
 
 User = get_user_model()
 
@@ -158,6 +158,7 @@ class CategoryAdmin(AuditedModelAdmin):
 
 class AddendumInline(admin.StackedInline):
     model = Addendum
+    form = AddendumForm
     fields = [("number", "published_at"), "title", "body"]
     extra = 0
 
@@ -166,6 +167,7 @@ class ClarificationInline(admin.StackedInline):
     """A supplier's question, answered (and published) by the buyer; questions come only from the portal."""
 
     model = Clarification
+    form = ClarificationAnswerForm
     fields = [("supplier", "asked_by", "asked_at"), "question", "answer", ("answered_at", "is_published")]
     readonly_fields = ["supplier", "asked_by", "asked_at", "question"]
     extra = 0
@@ -242,6 +244,7 @@ class RfpAdmin(AuditedModelAdmin):
 
 @admin.register(Addendum)
 class AddendumAdmin(AuditedModelAdmin):
+    form = AddendumForm
     list_display = ["__str__", "rfp_reference", "number", "published_at", "acknowledgement_count"]
     list_filter = ["rfp", "published_at"]
     search_fields = ["title", "body", "rfp__reference"]
@@ -286,6 +289,8 @@ class AddendumAcknowledgementAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
 @admin.register(Clarification)
 class ClarificationAdmin(AuditedModelAdmin):
     """Suppliers ask in the portal; the buyer answers and publishes here."""
+
+    form = ClarificationAnswerForm
 
     list_display = ["question_excerpt", "rfp_reference", "supplier", "asked_at", "answered_at", "is_published"]
     list_filter = ["is_published", "rfp", "asked_at"]
@@ -792,6 +797,7 @@ class ReviewerConflictAdmin(AuditedModelAdmin):
 
 class CriterionInline(admin.TabularInline):
     model = Criterion
+    form = CriterionForm
     fields = ["position", "code", "name", "weight", "max_score", "guidance"]
     extra = 0
 
@@ -818,6 +824,7 @@ class RubricAdmin(AuditedModelAdmin):
 
 @admin.register(Criterion)
 class CriterionAdmin(AuditedModelAdmin):
+    form = CriterionForm
     list_display = ["name", "code", "rubric", "weight", "max_score", "position"]
     list_filter = ["rubric__sector", "rubric"]
     search_fields = ["name", "code", "rubric__name"]

@@ -1,7 +1,8 @@
 """The round's form: its opening and closing typed and shown in the round's own time zone, never in UTC.
 
 A wall-clock time that the zone skips (the spring-forward gap) is refused; one that it repeats (the fall-back hour)
-is taken only once the person says which of the two they mean.
+is taken only once the person says which of the two they mean. The other panel texts a program lead types (addenda,
+answers to questions, a criterion's guidance) take the same limits as every other face (`suppliers.text_rules`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from datetime import UTC, datetime
 
 from django import forms
 
-from rfp.models import Rfp
+from rfp.models import Addendum, Clarification, Criterion, Rfp
+from suppliers.text_rules import NARRATIVE_MAX_CHARS, TextRulesMixin
 
 LOCAL_FORMAT = "%Y-%m-%d %H:%M:%S"
 LOCAL_INPUT_FORMATS = [LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
@@ -67,8 +69,10 @@ def _utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-class RoundForm(forms.ModelForm):
-    """The panel's form of a round (Rfp)."""
+class RoundForm(TextRulesMixin, forms.ModelForm):
+    """The panel's form of a round (Rfp): its title on one line, its description up to a narrative's length."""
+
+    text_limits = {"description": NARRATIVE_MAX_CHARS}
 
     opens_at = LocalDateTimeField(label="Opens at")
     closes_at = LocalDateTimeField(label="Closes at")
@@ -164,3 +168,31 @@ class RoundForm(forms.ModelForm):
             f"{_utc_text(second)}. Choose which one below.",
         )
         return None
+
+
+class AddendumForm(TextRulesMixin, forms.ModelForm):
+    """An addendum changes the solicitation: its body may be as long as the round's description."""
+
+    text_limits = {"body": NARRATIVE_MAX_CHARS}
+
+    class Meta:
+        model = Addendum
+        fields = ["rfp", "number", "published_at", "title", "body"]
+
+
+class ClarificationAnswerForm(TextRulesMixin, forms.ModelForm):
+    """The buyer's answer to a supplier's question, as long as a reviewer's comments may be."""
+
+    text_limits = {"answer": NARRATIVE_MAX_CHARS}
+
+    class Meta:
+        model = Clarification
+        fields = ["answer", "answered_at", "is_published"]
+
+
+class CriterionForm(TextRulesMixin, forms.ModelForm):
+    """A rubric's criterion: its name on one line, its guidance a note (`NOTE_MAX_CHARS`)."""
+
+    class Meta:
+        model = Criterion
+        fields = ["rubric", "position", "code", "name", "weight", "max_score", "guidance"]
