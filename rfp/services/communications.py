@@ -2,12 +2,14 @@
 
 A supplier acknowledges each published addendum (once; acknowledging again changes nothing), and asks
 clarification questions, which stay private to the asking supplier until the program lead publishes an answer
-without the asker's name. Questions are accepted only while the round is open.
+without the asker's name. Questions are accepted only while the round is open. An answer's `answered_at` is the
+moment its text was published, set here and never typed.
 """
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.changes import record_save
 from audit.services import audit_record
 from rfp.exceptions import DomainError
 from rfp.models import Addendum, AddendumAcknowledgement, Clarification, Rfp
@@ -15,6 +17,7 @@ from rfp.services.proposals import rfp_ensure_open
 from suppliers.models import Supplier
 
 CLARIFICATION_MAX_CHARS = 4000
+CLARIFICATION_ANSWER_MAX_CHARS = 8000
 
 
 @transaction.atomic
@@ -74,3 +77,41 @@ def clarification_ask(*, rfp: Rfp, supplier: Supplier, actor, question: str) -> 
         data={"supplier": supplier.pk, "rfp": rfp.reference},
     )
     return clarification
+
+
+def clarification_answer_refusal(*, answer: str, publish: bool) -> str | None:
+    """Why this answer cannot be saved as asked, in the lead's words; None when it can."""
+    answer = (answer or "").strip()
+    if publish and not answer:
+        return "Write the answer before publishing it: every supplier sees it on the round's page."
+    if len(answer) > CLARIFICATION_ANSWER_MAX_CHARS:
+        return (
+            f"The answer has {len(answer)} characters; keep it to {CLARIFICATION_ANSWER_MAX_CHARS}, "
+            "or publish the details as an addendum."
+        )
+    return None
+
+
+@transaction.atomic
+def clarification_answer(*, clarification: Clarification, answer: str, publish: bool, actor) -> Clarification:
+    """The program lead's answer, kept private or published to every supplier. Publishing (or changing a published
+    answer) sets `answered_at` to now; withdrawing the answer from suppliers clears it."""
+    refusal = clarification_answer_refusal(answer=answer, publish=publish)
+    if refusal:
+        raise DomainError(refusal, code="answer_refused")
+    answer = answer.strip()
+    stored = Clarification.objects.select_for_update().get(pk=clarification.pk)
+    if not publish:
+        answered_at = None
+    elif not stored.is_published or stored.answer != answer or stored.answered_at is None:
+        answered_at = timezone.now()
+    else:
+        answered_at = stored.answered_at
+    clarification.answer, clarification.is_published, clarification.answered_at = answer, publish, answered_at
+    changed = [
+        name
+        for name in ("answer", "is_published", "answered_at")
+        if getattr(stored, name) != getattr(clarification, name)
+    ]
+    clarification.full_clean()
+    return record_save(instance=clarification, actor=actor, created=False, changed=changed)
