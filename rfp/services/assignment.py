@@ -120,8 +120,9 @@ def assignment_due_text(assignment: ReviewAssignment, rfp) -> str:
 def assignment_change_due_date(*, assignment: ReviewAssignment, due_at, actor) -> ReviewAssignment:
     """Move a review's due date (the panel): audited on the assignment and in the proposal's own history, where
     program leads read it, with the new date in the round's time zone."""
-    previous = ReviewAssignment.objects.select_for_update().values_list("due_at", flat=True).get(pk=assignment.pk)
-    assignment.due_at = due_at
+    # The row as it is now, not as the page loaded it: a release or a declaration meanwhile must not be undone.
+    assignment = ReviewAssignment.objects.select_for_update().select_related("proposal__rfp").get(pk=assignment.pk)
+    previous, assignment.due_at = assignment.due_at, due_at
     assignment.full_clean()
     moved = previous != due_at
     record_save(instance=assignment, actor=actor, created=False, changed=["due_at"] if moved else [])

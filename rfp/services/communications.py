@@ -107,11 +107,9 @@ def clarification_answer(*, clarification: Clarification, answer: str, publish: 
         answered_at = timezone.now()
     else:
         answered_at = stored.answered_at
-    clarification.answer, clarification.is_published, clarification.answered_at = answer, publish, answered_at
-    changed = [
-        name
-        for name in ("answer", "is_published", "answered_at")
-        if getattr(stored, name) != getattr(clarification, name)
-    ]
-    clarification.full_clean()
-    return record_save(instance=clarification, actor=actor, created=False, changed=changed)
+    wanted = {"answer": answer, "is_published": publish, "answered_at": answered_at}
+    changed = [name for name, value in wanted.items() if getattr(stored, name) != value]
+    for name, value in wanted.items():
+        setattr(stored, name, value)
+    stored.full_clean()
+    return record_save(instance=stored, actor=actor, created=False, changed=changed)

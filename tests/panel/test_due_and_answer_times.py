@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.factories import ProgramLeadFactory, ReviewerUserFactory
 from audit.models import AuditEvent
+from rfp.enums import AssignmentStatus
 from rfp.factories import RfpFactory, draft_proposal
 from rfp.models import Clarification, ReviewAssignment, Rfp
 from rfp.services import proposal_submit
@@ -128,6 +129,18 @@ def test_saving_the_page_unchanged_keeps_the_due_date_to_the_second(lead_client,
     assignment.refresh_from_db()
     assert assignment.due_at == precise
     assert not AuditEvent.objects.filter(action="review.due_date_changed").exists()
+
+
+def test_moving_the_due_date_does_not_undo_a_release_made_while_the_page_was_open(lead_client, assignment):
+    url = _assignment_url(assignment)
+    data = _posted_back(lead_client.get(url).content.decode(), ReviewAssignment)
+    ReviewAssignment.objects.filter(pk=assignment.pk).update(status=AssignmentStatus.RELEASED)
+    data["due_at"] = "2026-07-20 17:00"
+
+    assert lead_client.post(url, data).status_code == 302
+
+    assignment.refresh_from_db()
+    assert (assignment.status, assignment.due_at) == (AssignmentStatus.RELEASED, datetime(2026, 7, 21, tzinfo=UTC))
 
 
 def test_the_assignment_list_and_the_proposal_page_show_the_due_date_in_the_rounds_zone(lead_client, assignment):
