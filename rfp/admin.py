@@ -22,8 +22,6 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from audit.admin import AuditedModelAdmin, ReadOnlyPanelMixin
-from audit.changes import record_save
-from audit.services import audit_record
 from documents.admin import SummaryPdfInline
 from rfp import rules, services
 from rfp.enums import AssignmentStatus
@@ -54,7 +52,8 @@ from rfp.models import (
     Score,
     Sector,
 )
-from rfp.round_forms import AddendumForm, ClarificationAnswerForm, CriterionForm, RoundForm
+from rfp.panel_forms import ClarificationAnswerForm, DueDateForm
+from rfp.round_forms import AddendumForm, CriterionForm, RoundForm
 
 User = get_user_model()
 
@@ -99,6 +98,10 @@ def _sealed_until(proposal: Proposal) -> str:
 
 def _local(moment, rfp: Rfp) -> str:
     return f"{moment.astimezone(rfp.tz):%Y-%m-%d %H:%M:%S %Z}"
+
+
+def _local_or_dash(moment, rfp: Rfp) -> str:
+    return "—" if moment is None else f"{_local(moment, rfp)} ({rfp.display_time_zone})"
 
 
 def _terms_visible(request, proposal: Proposal) -> bool:
@@ -163,13 +166,26 @@ class AddendumInline(admin.StackedInline):
     extra = 0
 
 
-class ClarificationInline(admin.StackedInline):
+class ClarificationTimesMixin:
+    """When a question was asked and its answer published, in the round's time zone; `answered_at` is set by
+    rfp.services.clarification_answer on publishing, never typed."""
+
+    @admin.display(description="asked at (round's zone)", ordering="asked_at")
+    def asked_local(self, obj: Clarification) -> str:
+        return _local_or_dash(obj.asked_at, obj.rfp)
+
+    @admin.display(description="answer published at (round's zone)", ordering="answered_at")
+    def answered_local(self, obj: Clarification) -> str:
+        return _local_or_dash(obj.answered_at, obj.rfp)
+
+
+class ClarificationInline(ClarificationTimesMixin, admin.StackedInline):
     """A supplier's question, answered (and published) by the buyer; questions come only from the portal."""
 
     model = Clarification
     form = ClarificationAnswerForm
-    fields = [("supplier", "asked_by", "asked_at"), "question", "answer", ("answered_at", "is_published")]
-    readonly_fields = ["supplier", "asked_by", "asked_at", "question"]
+    fields = [("supplier", "asked_by", "asked_local"), "question", "answer", ("is_published", "answered_local")]
+    readonly_fields = ["supplier", "asked_by", "asked_local", "question", "answered_local"]
     extra = 0
     max_num = 0
     can_delete = False
@@ -178,7 +194,7 @@ class ClarificationInline(admin.StackedInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("supplier", "asked_by")
+        return super().get_queryset(request).select_related("rfp", "supplier", "asked_by")
 
 
 @admin.register(Rfp)
@@ -224,6 +240,17 @@ class RfpAdmin(AuditedModelAdmin):
             .annotate(_proposal_count=Count("proposals", distinct=True))
             .prefetch_related("sectors")
         )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Clarification:
+            return super().save_formset(request, form, formset, change)
+        for clarification in formset.save(commit=False):  # only changed answers: the inline adds and deletes none
+            services.clarification_answer(
+                clarification=clarification,
+                answer=clarification.answer,
+                publish=clarification.is_published,
+                actor=request.user,
+            )
 
     @admin.display(description="opens (round's zone)", ordering="opens_at")
     def opens_local(self, obj: Rfp) -> str:
@@ -287,18 +314,23 @@ class AddendumAcknowledgementAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
 
 
 @admin.register(Clarification)
-class ClarificationAdmin(AuditedModelAdmin):
-    """Suppliers ask in the portal; the buyer answers and publishes here."""
+class ClarificationAdmin(ClarificationTimesMixin, AuditedModelAdmin):
+    """Suppliers ask in the portal; the buyer answers and publishes here (through rfp.services.clarification_answer,
+    which sets when the answer was published)."""
 
     form = ClarificationAnswerForm
-
-    list_display = ["question_excerpt", "rfp_reference", "supplier", "asked_at", "answered_at", "is_published"]
+    list_display = ["question_excerpt", "rfp_reference", "supplier", "asked_local", "answered_local", "is_published"]
     list_filter = ["is_published", "rfp", "asked_at"]
     search_fields = ["question", "answer", "supplier__legal_name", "asked_by__email", "rfp__reference"]
     list_select_related = ["rfp", "supplier"]
     date_hierarchy = "asked_at"
-    fields = ["rfp", ("supplier", "asked_by", "asked_at"), "question", "answer", ("answered_at", "is_published")]
-    readonly_fields = ["rfp", "supplier", "asked_by", "asked_at", "question"]
+    fields = ["rfp", ("supplier", "asked_by", "asked_local"), "question", "answer", ("is_published", "answered_local")]
+    readonly_fields = ["rfp", "supplier", "asked_by", "asked_local", "question", "answered_local"]
+
+    def save_model(self, request, obj, form, change):
+        services.clarification_answer(
+            clarification=obj, answer=obj.answer, publish=obj.is_published, actor=request.user
+        )
 
     def has_add_permission(self, request):
         return False
@@ -421,14 +453,18 @@ class ReviewAssignmentInline(ProposalChildInlineMixin, ReadOnlyInline):
         "reviewer",
         "status",
         "assigned_at",
-        "due_at",
+        "due_local",
         "released_at",
         "conflict_declaration",
         "conflict_declared_at",
     ]
     readonly_fields = fields
     show_change_link = True
-    related = ("reviewer",)
+    related = ("reviewer", "proposal__rfp")
+
+    @admin.display(description="due at (round's zone)", ordering="due_at")
+    def due_local(self, obj: ReviewAssignment) -> str:
+        return _local_or_dash(obj.due_at, obj.proposal.rfp)
 
 
 class DecisionInline(ProposalChildInlineMixin, ReadOnlyPanelMixin, admin.StackedInline):
@@ -852,7 +888,7 @@ class ReviewAssignmentAdmin(AuditedModelAdmin):
         "reviewer",
         "status",
         "assigned_at",
-        "due_at",
+        "due_local",
         "conflict_declaration",
         "released_at",
     ]
@@ -860,12 +896,14 @@ class ReviewAssignmentAdmin(AuditedModelAdmin):
     search_fields = ["reviewer__email", "reviewer__full_name"] + [
         f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS
     ]
-    list_select_related = ["proposal__supplier", "reviewer"]
+    list_select_related = ["proposal__supplier", "proposal__rfp", "reviewer"]
     date_hierarchy = "assigned_at"
     autocomplete_fields = ["proposal", "reviewer"]
+    form = DueDateForm
     fields = [
         ("proposal", "reviewer"),
-        ("status", "assigned_at", "due_at", "released_at"),
+        ("status", "assigned_at", "released_at"),
+        ("due_at", "due_at_occurrence"),
         ("conflict_declaration", "conflict_declared_at"),
         "conflict_note",
     ]
@@ -892,16 +930,15 @@ class ReviewAssignmentAdmin(AuditedModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="due at (round's zone)", ordering="due_at")
+    def due_local(self, obj: ReviewAssignment) -> str:
+        return _local_or_dash(obj.due_at, obj.proposal.rfp)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("proposal__rfp")
+
     def save_model(self, request, obj, form, change):
-        record_save(instance=obj, actor=request.user, created=not change, changed=list(form.changed_data))
-        if "due_at" in form.changed_data:  # also in the proposal's own history, where program leads read it
-            audit_record(
-                action="review.due_date_changed",
-                target=obj.proposal,
-                actor=request.user,
-                summary=f"{obj.proposal.reference}: {obj.reviewer}'s review now due {obj.due_at:%Y-%m-%d %H:%M} UTC",
-                data={"assignment": obj.pk, "due_at": obj.due_at.isoformat()},
-            )
+        services.assignment_change_due_date(assignment=obj, due_at=obj.due_at, actor=request.user)
 
 
 class ScoreInline(ReadOnlyInline):

@@ -1,8 +1,8 @@
-"""The round's form: its opening and closing typed and shown in the round's own time zone, never in UTC.
+"""Times in the panel typed and shown in the round's own time zone, never in UTC: the round's form (its opening and
+closing), and the field and mixin that the panel's other forms share (a review's due date, in rfp.panel_forms).
 
 A wall-clock time that the zone skips (the spring-forward gap) is refused; one that it repeats (the fall-back hour)
-is taken only once the person says which of the two they mean. The other panel texts a program lead types (addenda,
-answers to questions, a criterion's guidance) take the same limits as every other face (`suppliers.text_rules`).
+is taken only once the person says which of the two they mean.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from django import forms
 
-from rfp.models import Addendum, Clarification, Criterion, Rfp
+from rfp.models import Addendum, Criterion, Rfp
 from suppliers.text_rules import NARRATIVE_MAX_CHARS, TextRulesMixin
 
 LOCAL_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -69,67 +69,39 @@ def _utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-class RoundForm(TextRulesMixin, forms.ModelForm):
-    """The panel's form of a round (Rfp): its title on one line, its description up to a narrative's length."""
-
-    text_limits = {"description": NARRATIVE_MAX_CHARS}
-
-    opens_at = LocalDateTimeField(label="Opens at")
-    closes_at = LocalDateTimeField(label="Closes at")
-    opens_at_occurrence = forms.ChoiceField(
-        choices=[("", "—"), (FIRST, "the first"), (SECOND, "the second")], required=False, widget=forms.HiddenInput
-    )
-    closes_at_occurrence = forms.ChoiceField(
+def occurrence_field() -> forms.ChoiceField:
+    """Hidden until the typed time happens twice; then it asks which of the two is meant."""
+    return forms.ChoiceField(
         choices=[("", "—"), (FIRST, "the first"), (SECOND, "the second")], required=False, widget=forms.HiddenInput
     )
 
-    class Meta:
-        model = Rfp
-        fields = [
-            "reference",
-            "title",
-            "description",
-            "sectors",
-            "opens_at",
-            "closes_at",
-            "display_time_zone",
-            "rolling_review",
-            "blind_review",
-            "reviewers_per_proposal",
-            "review_due_days",
-        ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            zone_name = self.instance.display_time_zone
+class ZonedTimesMixin:
+    """For a model form whose `LocalDateTimeField`s (each with an `<name>_occurrence` field beside it) are typed and
+    shown as wall-clock times of one zone, and stored in UTC."""
+
+    def show_in_zone(self, name: str, *, label: str, zone_name: str | None, hint: str) -> None:
+        """Label the field with the zone and show the stored instant as the zone's wall-clock time."""
+        if zone_name:
             zone = zoneinfo.ZoneInfo(zone_name)
-            where, hint = zone_label(zone_name, zone), "Local time in the round's time zone"
-        else:
-            zone, where, hint = None, "the round's time zone, chosen below", "Local time in the time zone chosen below"
-        for name, label in DEADLINE_FIELDS.items():
-            self.fields[name].label = f"{label} ({where})"
-            self.fields[name].help_text = f"{hint}, YYYY-MM-DD HH:MM:SS."
+            self.fields[name].label = f"{label} ({zone_label(zone_name, zone)})"
             moment = getattr(self.instance, name)
-            if zone is not None and moment is not None:
+            if moment is not None:
                 self.initial[name] = moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
+        else:
+            self.fields[name].label = label
+        self.fields[name].help_text = f"{hint}, YYYY-MM-DD HH:MM:SS."
 
-    def clean(self):
-        cleaned = super().clean()
-        zone_name = cleaned.get("display_time_zone")
-        if not zone_name:
-            return cleaned  # the zone's own error says what is wrong; no time can be placed without it
-        zone = zoneinfo.ZoneInfo(zone_name)
-        for name in DEADLINE_FIELDS:
-            wall = cleaned.get(name)
-            if self.instance.pk and name not in self.changed_data:
-                # Not retyped: the deadline stays the same instant, even when the round's zone changes.
-                cleaned[name] = getattr(self.instance, name)
-            elif isinstance(wall, datetime) and wall.tzinfo is None:
-                placed = self._place(name, wall, zone, zone_name)
-                if placed is not None:
-                    cleaned[name] = placed
-        return cleaned
+    def place_in_zone(self, name: str, zone_name: str) -> None:
+        """Turn the typed wall-clock time into its UTC instant in `cleaned_data`, or add the error saying why not."""
+        wall = self.cleaned_data.get(name)
+        if self.instance.pk and name not in self.changed_data:
+            # Not retyped: the time stays the same instant, even when the zone changes.
+            self.cleaned_data[name] = getattr(self.instance, name)
+        elif isinstance(wall, datetime) and wall.tzinfo is None:
+            placed = self._place(name, wall, zoneinfo.ZoneInfo(zone_name), zone_name)
+            if placed is not None:
+                self.cleaned_data[name] = placed
 
     def _place(self, name: str, wall: datetime, zone: zoneinfo.ZoneInfo, zone_name: str) -> datetime | None:
         shown = wall.strftime("%Y-%m-%d %H:%M")
@@ -170,6 +142,60 @@ class RoundForm(TextRulesMixin, forms.ModelForm):
         return None
 
 
+class RoundForm(TextRulesMixin, ZonedTimesMixin, forms.ModelForm):
+    """The panel's form of a round (Rfp): its title on one line, its description up to a narrative's length."""
+
+    text_limits = {"description": NARRATIVE_MAX_CHARS}
+
+    opens_at = LocalDateTimeField(label="Opens at")
+    closes_at = LocalDateTimeField(label="Closes at")
+    opens_at_occurrence = occurrence_field()
+    closes_at_occurrence = occurrence_field()
+
+    class Meta:
+        model = Rfp
+        fields = [
+            "reference",
+            "title",
+            "description",
+            "sectors",
+            "opens_at",
+            "closes_at",
+            "display_time_zone",
+            "rolling_review",
+            "blind_review",
+            "reviewers_per_proposal",
+            "review_due_days",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in DEADLINE_FIELDS.items():
+            if self.instance.pk:
+                self.show_in_zone(
+                    name,
+                    label=label,
+                    zone_name=self.instance.display_time_zone,
+                    hint="Local time in the round's time zone",
+                )
+            else:
+                self.show_in_zone(
+                    name,
+                    label=f"{label} (the round's time zone, chosen below)",
+                    zone_name=None,
+                    hint="Local time in the time zone chosen below",
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        zone_name = cleaned.get("display_time_zone")
+        if not zone_name:
+            return cleaned  # the zone's own error says what is wrong; no time can be placed without it
+        for name in DEADLINE_FIELDS:
+            self.place_in_zone(name, zone_name)
+        return cleaned
+
+
 class AddendumForm(TextRulesMixin, forms.ModelForm):
     """An addendum changes the solicitation: its body may be as long as the round's description."""
 
@@ -178,16 +204,6 @@ class AddendumForm(TextRulesMixin, forms.ModelForm):
     class Meta:
         model = Addendum
         fields = ["rfp", "number", "published_at", "title", "body"]
-
-
-class ClarificationAnswerForm(TextRulesMixin, forms.ModelForm):
-    """The buyer's answer to a supplier's question, as long as a reviewer's comments may be."""
-
-    text_limits = {"answer": NARRATIVE_MAX_CHARS}
-
-    class Meta:
-        model = Clarification
-        fields = ["answer", "answered_at", "is_published"]
 
 
 class CriterionForm(TextRulesMixin, forms.ModelForm):

@@ -13,6 +13,7 @@ from rfp.job_names import (
 from rfp.services.assignment import (
     AssignmentResult,
     ConflictRelease,
+    assignment_change_due_date,
     assignment_release_for_conflict,
     proposal_assign_now,
     proposal_assign_reviewers,
@@ -25,7 +26,12 @@ from rfp.services.attachments import (
     attachment_delete_refusal,
 )
 from rfp.services.checks import proposal_run_checks
-from rfp.services.communications import addendum_acknowledge, clarification_ask
+from rfp.services.communications import (
+    addendum_acknowledge,
+    clarification_answer,
+    clarification_answer_refusal,
+    clarification_ask,
+)
 from rfp.services.proposals import (
     EDITABLE_STATUSES,
     TRANSITIONS,
@@ -70,12 +76,15 @@ __all__ = [
     "BulkDecision",
     "ConflictRelease",
     "addendum_acknowledge",
+    "assignment_change_due_date",
     "assignment_declare_no_conflict",
     "assignment_release_for_conflict",
     "attachment_add",
     "attachment_change_refusal",
     "attachment_delete",
     "attachment_delete_refusal",
+    "clarification_answer",
+    "clarification_answer_refusal",
     "clarification_ask",
     "commercial_terms_open",
     "proposal_assign_now",

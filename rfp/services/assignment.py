@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from audit.changes import record_save
 from audit.selectors import audit_events_for
 from audit.services import audit_record
 from jobs.services import job_enqueue
@@ -113,6 +114,29 @@ def assignment_due_text(assignment: ReviewAssignment, rfp) -> str:
     """When the review is due, in the round's time zone and named with it."""
     local = timezone.localtime(assignment.due_at, rfp.tz)
     return f"{local:%A, %B %-d, %Y at %-I:%M %p} {local.tzname()}"
+
+
+@transaction.atomic
+def assignment_change_due_date(*, assignment: ReviewAssignment, due_at, actor) -> ReviewAssignment:
+    """Move a review's due date (the panel): audited on the assignment and in the proposal's own history, where
+    program leads read it, with the new date in the round's time zone."""
+    # The row as it is now, not as the page loaded it: a release or a declaration meanwhile must not be undone.
+    assignment = ReviewAssignment.objects.select_for_update().select_related("proposal__rfp").get(pk=assignment.pk)
+    previous, assignment.due_at = assignment.due_at, due_at
+    assignment.full_clean()
+    moved = previous != due_at
+    record_save(instance=assignment, actor=actor, created=False, changed=["due_at"] if moved else [])
+    if moved:
+        proposal = assignment.proposal
+        audit_record(
+            action="review.due_date_changed",
+            target=proposal,
+            actor=actor,
+            summary=f"{proposal.reference}: {assignment.reviewer}'s review now due "
+            f"{assignment_due_text(assignment, proposal.rfp)}",
+            data={"assignment": assignment.pk, "due_at": due_at.isoformat(), "was": previous.isoformat()},
+        )
+    return assignment
 
 
 def _report_unassigned(proposal: Proposal, *, held: int, required: int) -> None:

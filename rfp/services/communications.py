@@ -2,19 +2,23 @@
 
 A supplier acknowledges each published addendum (once; acknowledging again changes nothing), and asks
 clarification questions, which stay private to the asking supplier until the program lead publishes an answer
-without the asker's name. Questions are accepted only while the round is open.
+without the asker's name. Questions are accepted only while the round is open. An answer's `answered_at` is the
+moment its text was published, set here and never typed.
 """
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.changes import record_save
 from audit.services import audit_record
 from rfp.exceptions import DomainError
 from rfp.models import Addendum, AddendumAcknowledgement, Clarification, Rfp
 from rfp.services.proposals import rfp_ensure_open
 from suppliers.models import Supplier
+from suppliers.text_rules import NARRATIVE_MAX_CHARS
 
 CLARIFICATION_MAX_CHARS = 4000
+CLARIFICATION_ANSWER_MAX_CHARS = NARRATIVE_MAX_CHARS
 
 
 @transaction.atomic
@@ -74,3 +78,39 @@ def clarification_ask(*, rfp: Rfp, supplier: Supplier, actor, question: str) -> 
         data={"supplier": supplier.pk, "rfp": rfp.reference},
     )
     return clarification
+
+
+def clarification_answer_refusal(*, answer: str, publish: bool) -> str | None:
+    """Why this answer cannot be saved as asked, in the lead's words; None when it can."""
+    answer = (answer or "").strip()
+    if publish and not answer:
+        return "Write the answer before publishing it: every supplier sees it on the round's page."
+    if len(answer) > CLARIFICATION_ANSWER_MAX_CHARS:
+        return (
+            f"The answer has {len(answer):,} characters; keep it to {CLARIFICATION_ANSWER_MAX_CHARS:,}, "
+            "or publish the details as an addendum."
+        )
+    return None
+
+
+@transaction.atomic
+def clarification_answer(*, clarification: Clarification, answer: str, publish: bool, actor) -> Clarification:
+    """The program lead's answer, kept private or published to every supplier. Publishing (or changing a published
+    answer) sets `answered_at` to now; withdrawing the answer from suppliers clears it."""
+    refusal = clarification_answer_refusal(answer=answer, publish=publish)
+    if refusal:
+        raise DomainError(refusal, code="answer_refused")
+    answer = answer.strip()
+    stored = Clarification.objects.select_for_update().get(pk=clarification.pk)
+    if not publish:
+        answered_at = None
+    elif not stored.is_published or stored.answer != answer or stored.answered_at is None:
+        answered_at = timezone.now()
+    else:
+        answered_at = stored.answered_at
+    wanted = {"answer": answer, "is_published": publish, "answered_at": answered_at}
+    changed = [name for name, value in wanted.items() if getattr(stored, name) != value]
+    for name, value in wanted.items():
+        setattr(stored, name, value)
+    stored.full_clean()
+    return record_save(instance=stored, actor=actor, created=False, changed=changed)

@@ -76,7 +76,7 @@ def test_answering_a_question_is_audited_and_the_question_stays_the_suppliers(le
     )
     event = AuditEvent.objects.get(action="rfp.clarification.changed", object_id=str(question.pk))
     assert event.actor == lead
-    assert set(event.data["changed"]) == {"answer", "is_published"}
+    assert set(event.data["changed"]) == {"answer", "is_published", "answered_at"}
 
 
 def test_moving_a_review_due_date_is_audited_on_the_assignment_and_in_the_proposals_history(lead, lead_client):
@@ -89,13 +89,13 @@ def test_moving_a_review_due_date_is_audited_on_the_assignment_and_in_the_propos
     )
     url = reverse("admin:rfp_reviewassignment_change", args=[assignment.pk])
     data = _page_data(lead_client, ReviewAssignment, url)
-    data.update({"due_at_0": "2099-01-15", "due_at_1": "17:00:00"})
+    data.update({"due_at": "2099-01-15 17:00:00"})  # Pacific: the factory's round is in Los Angeles
 
     response = lead_client.post(url, data)
 
     assert response.status_code == 302
     assignment.refresh_from_db()
-    assert f"{assignment.due_at:%Y-%m-%d %H:%M}" == "2099-01-15 17:00"
+    assert f"{assignment.due_at:%Y-%m-%d %H:%M}" == "2099-01-16 01:00"
     assert AuditEvent.objects.get(action="rfp.reviewassignment.changed").data["changed"] == ["due_at"]
     assert AuditEvent.objects.get(action="review.due_date_changed", object_id=str(proposal.pk)).actor == lead
 

@@ -1,6 +1,6 @@
 """Addenda acknowledgements and clarification questions: idempotent, audited, private until published."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -83,3 +83,30 @@ def test_questions_are_refused_after_the_deadline():
     assert "AI-INFRA-Q closed on" in refusal.value.message
     assert "you can no longer ask clarification questions" in refusal.value.message
     assert not Clarification.objects.exists()
+
+
+def test_publishing_an_answer_stamps_when_and_a_published_answer_appears_to_suppliers():
+    rfp = RfpFactory()
+    question = Clarification.objects.create(rfp=rfp, supplier=SupplierFactory(), question="Is packaging in scope?")
+    lead = UserFactory()
+
+    with time_machine.travel("2026-05-04 18:00:00+00:00", tick=False):
+        services.clarification_answer(clarification=question, answer="  No.  ", publish=True, actor=lead)
+
+    question.refresh_from_db()
+    assert question.answer == "No."
+    assert question.answered_at == datetime(2026, 5, 4, 18, 0, tzinfo=UTC)
+    assert list(clarification_list_published(rfp=rfp)) == [question]
+
+
+def test_an_answer_bypassing_the_panel_form_is_still_refused_and_changes_nothing():
+    question = Clarification.objects.create(rfp=RfpFactory(), supplier=SupplierFactory(), question="Scope?")
+
+    with pytest.raises(DomainError, match="Write the answer before publishing it"):
+        services.clarification_answer(clarification=question, answer=" ", publish=True, actor=None)
+    with pytest.raises(DomainError, match="keep it to 20,000"):
+        services.clarification_answer(clarification=question, answer="x" * 20_001, publish=False, actor=None)
+
+    question.refresh_from_db()
+    assert (question.answer, question.is_published, question.answered_at) == ("", False, None)
+    assert not AuditEvent.objects.filter(action="rfp.clarification.changed").exists()
