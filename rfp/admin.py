@@ -28,6 +28,7 @@ from documents.admin import SummaryPdfInline
 from rfp import rules, services
 from rfp.enums import AssignmentStatus
 from rfp.exceptions import DomainError
+from rfp.formatting import money, quantity
 from rfp.models import (
     SECTOR_DETAIL_MODELS,
     Addendum,
@@ -89,7 +90,23 @@ def _rendered_for(request, view, *args):
         _viewing.reset(token)
 
 
-SEALED_FIELDS = ["unit_price_usd", "total_price_usd", "price_validity_days", "payment_terms", "incoterms", "notes"]
+SEALED_FIELDS = ["unit_price", "total_price", "price_validity", "payment_terms", "incoterms", "notes"]
+
+
+class ReadablePricesMixin:
+    """The prices of SEALED_FIELDS as people read them ("$48,317.25", "90 days"), never a raw decimal."""
+
+    @admin.display(description="unit price")
+    def unit_price(self, obj: CommercialTerms) -> str:
+        return money(obj.unit_price_usd)
+
+    @admin.display(description="total price")
+    def total_price(self, obj: CommercialTerms) -> str:
+        return money(obj.total_price_usd)
+
+    @admin.display(description="price validity")
+    def price_validity(self, obj: CommercialTerms) -> str:
+        return quantity(obj.price_validity_days, "day|days", whole=True)
 
 
 def _sealed_until(proposal: Proposal) -> str:
@@ -345,7 +362,7 @@ class RoboticsDetailsInline(SectorDetailsInline):
     model = RoboticsDetails
 
 
-class CommercialTermsInline(ProposalChildInlineMixin, ReadOnlyPanelMixin, admin.StackedInline):
+class CommercialTermsInline(ReadablePricesMixin, ProposalChildInlineMixin, ReadOnlyPanelMixin, admin.StackedInline):
     """The supplier's prices, shown only under the sealing rule; before the close, until when they are sealed."""
 
     model = CommercialTerms
@@ -357,7 +374,7 @@ class CommercialTermsInline(ProposalChildInlineMixin, ReadOnlyPanelMixin, admin.
     def get_fields(self, request, obj=None):
         if obj is not None and _terms_visible(request, obj):
             return [
-                ("unit_price_usd", "total_price_usd", "price_validity_days"),
+                ("unit_price", "total_price", "price_validity"),
                 ("payment_terms", "incoterms"),
                 "notes",
             ]
@@ -546,7 +563,7 @@ def _names(entry) -> tuple[str, ...]:
 
 
 @admin.register(CommercialTerms)
-class CommercialTermsAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
+class CommercialTermsAdmin(ReadablePricesMixin, ReadOnlyPanelMixin, admin.ModelAdmin):
     """The supplier's prices, read-only; shown only under the sealing rule (rfp.rules.may_see_commercial_terms)."""
 
     list_display = ["proposal", "supplier", "rfp_reference", "terms"]
@@ -577,8 +594,8 @@ class CommercialTermsAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     def terms(self, obj: CommercialTerms) -> str:
         if _terms_visible(_viewing.get(), obj.proposal):
             return (
-                f"unit {obj.unit_price_usd} USD, total {obj.total_price_usd} USD, valid {obj.price_validity_days} "
-                f"days, {obj.payment_terms}, {obj.incoterms}"
+                f"unit {money(obj.unit_price_usd)}, total {money(obj.total_price_usd)}, valid "
+                f"{quantity(obj.price_validity_days, 'day|days', whole=True)}, {obj.payment_terms}, {obj.incoterms}"
             )
         return _sealed_until(obj.proposal)
 
