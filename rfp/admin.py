@@ -707,12 +707,44 @@ class ProposalVersionAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
         return format_html('<pre style="white-space: pre-wrap;">{}</pre>', json.dumps(snapshot, indent=2, default=str))
 
 
+_CHECK_NAMES = {
+    "completeness": "Completeness",
+    "ein": "EIN",
+    "uei": "SAM.gov UEI",
+    "cage": "CAGE code",
+    "naics": "NAICS codes",
+    "facilities": "Facilities",
+    "certifications": "Certificates",
+    "screening_legal_name": "Screening: legal name",
+    "screening_dba": "Screening: DBA",
+}
+
+
+def _check_name(code: str) -> str:
+    """A check's code as the filter shows it: "Screening: sub-supplier 2" for screening_sub_supplier_2."""
+    if code.startswith("screening_sub_supplier_"):
+        return f"Screening: sub-supplier {code.removeprefix('screening_sub_supplier_')}"
+    return _CHECK_NAMES.get(code, code.replace("_", " ").capitalize())
+
+
+class CheckNameFilter(admin.SimpleListFilter):
+    title = "check"
+    parameter_name = "code"
+
+    def lookups(self, request, model_admin):
+        codes = ProposalCheck.objects.order_by("code").values_list("code", flat=True).distinct()
+        return [(code, _check_name(code)) for code in codes]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(code=self.value()) if self.value() else queryset
+
+
 @admin.register(ProposalCheck)
 class ProposalCheckAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     """Made by the worker (rfp.services.proposal_run_checks) after each submit; evidence, never edited."""
 
     list_display = ["proposal", "version", "label", "outcome", "detail_excerpt", "created_at"]
-    list_filter = ["outcome", "code", "proposal__sector", "proposal__rfp"]
+    list_filter = ["outcome", CheckNameFilter, "proposal__sector", "proposal__rfp"]
     search_fields = ["label", "detail"] + [f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS]
     list_select_related = ["proposal"]
     date_hierarchy = "created_at"
