@@ -26,6 +26,7 @@ from documents.admin import SummaryPdfInline
 from rfp import rules, services
 from rfp.enums import AssignmentStatus
 from rfp.exceptions import DomainError
+from rfp.formatting import money, quantity
 from rfp.models import (
     SECTOR_DETAIL_MODELS,
     Addendum,
@@ -88,7 +89,23 @@ def _rendered_for(request, view, *args):
         _viewing.reset(token)
 
 
-SEALED_FIELDS = ["unit_price_usd", "total_price_usd", "price_validity_days", "payment_terms", "incoterms", "notes"]
+SEALED_FIELDS = ["unit_price", "total_price", "price_validity", "payment_terms", "incoterms", "notes"]
+
+
+class ReadablePricesMixin:
+    """The prices of SEALED_FIELDS as people read them ("$48,317.25", "90 days"), never a raw decimal."""
+
+    @admin.display(description="unit price")
+    def unit_price(self, obj: CommercialTerms) -> str:
+        return money(obj.unit_price_usd)
+
+    @admin.display(description="total price")
+    def total_price(self, obj: CommercialTerms) -> str:
+        return money(obj.total_price_usd)
+
+    @admin.display(description="price validity")
+    def price_validity(self, obj: CommercialTerms) -> str:
+        return quantity(obj.price_validity_days, "day|days", whole=True)
 
 
 def _sealed_until(proposal: Proposal) -> str:
@@ -382,7 +399,7 @@ class RoboticsDetailsInline(SectorDetailsInline):
     model = RoboticsDetails
 
 
-class CommercialTermsInline(ProposalChildInlineMixin, ReadOnlyPanelMixin, admin.StackedInline):
+class CommercialTermsInline(ReadablePricesMixin, ProposalChildInlineMixin, ReadOnlyPanelMixin, admin.StackedInline):
     """The supplier's prices, shown only under the sealing rule; before the close, until when they are sealed."""
 
     model = CommercialTerms
@@ -394,7 +411,7 @@ class CommercialTermsInline(ProposalChildInlineMixin, ReadOnlyPanelMixin, admin.
     def get_fields(self, request, obj=None):
         if obj is not None and _terms_visible(request, obj):
             return [
-                ("unit_price_usd", "total_price_usd", "price_validity_days"),
+                ("unit_price", "total_price", "price_validity"),
                 ("payment_terms", "incoterms"),
                 "notes",
             ]
@@ -587,7 +604,7 @@ def _names(entry) -> tuple[str, ...]:
 
 
 @admin.register(CommercialTerms)
-class CommercialTermsAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
+class CommercialTermsAdmin(ReadablePricesMixin, ReadOnlyPanelMixin, admin.ModelAdmin):
     """The supplier's prices, read-only; shown only under the sealing rule (rfp.rules.may_see_commercial_terms)."""
 
     list_display = ["proposal", "supplier", "rfp_reference", "terms"]
@@ -618,8 +635,8 @@ class CommercialTermsAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     def terms(self, obj: CommercialTerms) -> str:
         if _terms_visible(_viewing.get(), obj.proposal):
             return (
-                f"unit {obj.unit_price_usd} USD, total {obj.total_price_usd} USD, valid {obj.price_validity_days} "
-                f"days, {obj.payment_terms}, {obj.incoterms}"
+                f"unit {money(obj.unit_price_usd)}, total {money(obj.total_price_usd)}, valid "
+                f"{quantity(obj.price_validity_days, 'day|days', whole=True)}, {obj.payment_terms}, {obj.incoterms}"
             )
         return _sealed_until(obj.proposal)
 
@@ -731,12 +748,44 @@ class ProposalVersionAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
         return format_html('<pre style="white-space: pre-wrap;">{}</pre>', json.dumps(snapshot, indent=2, default=str))
 
 
+_CHECK_NAMES = {
+    "completeness": "Completeness",
+    "ein": "EIN",
+    "uei": "SAM.gov UEI",
+    "cage": "CAGE code",
+    "naics": "NAICS codes",
+    "facilities": "Facilities",
+    "certifications": "Certificates",
+    "screening_legal_name": "Screening: legal name",
+    "screening_dba": "Screening: DBA",
+}
+
+
+def _check_name(code: str) -> str:
+    """A check's code as the filter shows it: "Screening: sub-supplier 2" for screening_sub_supplier_2."""
+    if code.startswith("screening_sub_supplier_"):
+        return f"Screening: sub-supplier {code.removeprefix('screening_sub_supplier_')}"
+    return _CHECK_NAMES.get(code, code.replace("_", " ").capitalize())
+
+
+class CheckNameFilter(admin.SimpleListFilter):
+    title = "check"
+    parameter_name = "code"
+
+    def lookups(self, request, model_admin):
+        codes = ProposalCheck.objects.order_by("code").values_list("code", flat=True).distinct()
+        return [(code, _check_name(code)) for code in codes]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(code=self.value()) if self.value() else queryset
+
+
 @admin.register(ProposalCheck)
 class ProposalCheckAdmin(ReadOnlyPanelMixin, admin.ModelAdmin):
     """Made by the worker (rfp.services.proposal_run_checks) after each submit; evidence, never edited."""
 
     list_display = ["proposal", "version", "label", "outcome", "detail_excerpt", "created_at"]
-    list_filter = ["outcome", "code", "proposal__sector", "proposal__rfp"]
+    list_filter = ["outcome", CheckNameFilter, "proposal__sector", "proposal__rfp"]
     search_fields = ["label", "detail"] + [f"proposal__{name}" for name in PROPOSAL_SEARCH_FIELDS]
     list_select_related = ["proposal"]
     date_hierarchy = "created_at"

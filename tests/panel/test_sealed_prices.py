@@ -134,3 +134,16 @@ def test_the_terms_list_asks_the_sealing_rule_without_a_query_per_row(lead_clien
     closed_round.save()
 
     assert _terms_list_queries(lead_client) == one
+
+
+def test_after_the_close_the_panel_writes_prices_as_people_read_them(lead_client, open_round):
+    proposal = _submitted_with_prices(open_round)
+    open_round.opens_at = timezone.now() - timedelta(days=60)
+    open_round.closes_at = timezone.now() - timedelta(days=1)
+    open_round.save()
+
+    for url in _pages(proposal)[:3]:  # the version page shows the submitted snapshot as recorded
+        html = lead_client.get(url).content.decode()
+        assert "$48,317.25" in html, url
+        assert "48317.25" not in html, url
+        assert "9663450" not in html, url

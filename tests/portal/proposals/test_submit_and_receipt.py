@@ -103,6 +103,7 @@ def test_submit_shows_the_receipt_and_emails_it_to_the_submitter_and_the_owners(
     assert version.sha256 in page
     assert "a" * 64 in page and "b" * 64 in page
     assert "rack-datasheet.pdf" in page and "ul-listing.pdf" in page
+    assert "(48,213 bytes)" in page and "48213" not in page
 
     deliver_receipts()
     assert len(mail.outbox) == 1
@@ -113,6 +114,8 @@ def test_submit_shows_the_receipt_and_emails_it_to_the_submitter_and_the_owners(
     assert version.sha256 in email.body
     assert "b" * 64 in email.body
     assert f"{utc:%Y-%m-%d %H:%M:%S} UTC" in email.body
+    assert "- rack-datasheet.pdf (Technical document, 48,213 bytes)" in email.body
+    assert "48213" not in email.body and "48213" not in email.alternatives[0][0]
     assert version.sha256 in email.alternatives[0][0]
 
 

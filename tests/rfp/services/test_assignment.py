@@ -350,6 +350,9 @@ def test_a_short_proposal_waits_in_the_unassigned_lane_and_the_leads_are_emailed
     assert message.subject == f"Unassigned: proposal {proposal.reference} has 1 of 2 reviewers"
     assert "Active reviewers of the Datacenter sector: 1" in message.body
     assert f"{settings.SITE_URL}/review/proposals/{proposal.reference}/" in message.body
+    # The link opens the review workspace; reviewers and their limits are changed in the panel.
+    assert 'Assign a reviewer with "Assign now" in the review workspace\'s unassigned lane' in message.body
+    assert "Open the proposal in the review workspace</a>" in message.alternatives[0][0]
 
 
 def test_the_lane_empties_once_a_reviewer_is_free_and_nobody_is_told_late():
@@ -500,9 +503,13 @@ def test_the_reviewer_email_names_the_proposal_the_due_date_in_the_rounds_time_z
     assert "Sector: Datacenter" in message.body
     assert "Supplier: Lone Star Rack Systems, Inc." in message.body
     assert f"{settings.SITE_URL}/review/proposals/{proposal.reference}/" in message.body
+    # The link opens the review workspace (/review/); the panel (/panel/) is the program lead's alone.
+    assert "Open the proposal in the review workspace:" in message.body
+    assert "review panel" not in message.body
     html, kind = message.alternatives[0]
     assert kind == "text/html"
     assert f'href="{settings.SITE_URL}/review/proposals/{proposal.reference}/"' in html
+    assert "Open the proposal in the review workspace</a>" in html
 
 
 def test_a_mail_outage_leaves_the_email_in_the_outbox_for_a_retry(monkeypatch):
