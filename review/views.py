@@ -46,7 +46,6 @@ from rfp.selectors import (
     review_service_levels,
     rfp_list_newest_first,
     rubric_for_proposal,
-    supplier_hidden_from,
 )
 
 # --- Queues -------------------------------------------------------------------------------------------------------
@@ -146,7 +145,7 @@ def bulk_decide(request):
 
 def _proposal_context(request, proposal: Proposal, *, now, assignment=None, **forms) -> dict:
     user = request.user
-    blind = supplier_hidden_from(user=user, proposal=proposal)
+    blind = rules.supplier_hidden_from(user, proposal)
     rubric = rubric_for_proposal(proposal=proposal)
     context = {
         "proposal": proposal,
@@ -207,7 +206,7 @@ def proposal_detail(request, reference: str):
 
 
 def _conflict_gate(request, proposal, assignment, *, form, status=200):
-    blind = supplier_hidden_from(user=request.user, proposal=proposal)
+    blind = rules.supplier_hidden_from(request.user, proposal)
     context = {
         "proposal": proposal,
         "proposal_title": proposal_title_shown(proposal, supplier_hidden=blind),

@@ -95,25 +95,6 @@ def must_declare_conflicts(user, proposal: Proposal) -> bool:
     return assignment is not None and assignment.conflict_declaration == ConflictDeclaration.UNDECLARED
 
 
-def may_declare_conflicts(user, proposal: Proposal) -> bool:
-    assignment = held_assignment(user, proposal)
-    return (
-        assignment is not None
-        and assignment.status == AssignmentStatus.ASSIGNED
-        and assignment.conflict_declaration == ConflictDeclaration.UNDECLARED
-    )
-
-
-def may_score(user, proposal: Proposal) -> bool:
-    """Write or submit a review: the reviewer holds an open assignment and declared no conflict."""
-    assignment = held_assignment(user, proposal)
-    return (
-        assignment is not None
-        and assignment.status == AssignmentStatus.ASSIGNED
-        and assignment.conflict_declaration == ConflictDeclaration.NO_CONFLICT
-    )
-
-
 def may_decide(user, proposal: Proposal) -> bool:
     """Request information, shortlist or decline: program leads."""
     return _sent(proposal) and is_program_lead(user)

@@ -44,10 +44,6 @@ def may_edit_company(user, supplier) -> bool:
     return _role_in(user, supplier) in EDITING_ROLES
 
 
-def may_manage_team(user, supplier) -> bool:
-    return _role_in(user, supplier) == MemberRole.OWNER
-
-
 @dataclass(frozen=True)
 class SupplierAccess:
     """The signed-in person's company and what their role lets them do there; portal and API resolve it alike."""

@@ -59,7 +59,6 @@ from rfp.selectors import (
     review_queue_for_reviewer,
     review_service_levels,
     rubric_for_proposal,
-    supplier_hidden_from,
 )
 from suppliers.enums import UsState
 
@@ -91,7 +90,7 @@ class SupplierOutput(serializers.Serializer):
 
 def _supplier(user, proposal: Proposal):
     """The supplier as the caller may see it: None for a reviewer of a blind round."""
-    return None if supplier_hidden_from(user=user, proposal=proposal) else proposal.supplier
+    return None if rules.supplier_hidden_from(user, proposal) else proposal.supplier
 
 
 # --- Queues --------------------------------------------------------------------------------------------------------
@@ -381,7 +380,7 @@ class ReviewProposalDetailApi(ApiView):
             raise ConflictUndeclared()
         if not rules.may_read_for_review(user, proposal):
             raise Http404("No such proposal.")
-        blind = supplier_hidden_from(user=user, proposal=proposal)
+        blind = rules.supplier_hidden_from(user, proposal)
         all_reviews = rules.may_see_all_reviews(user, proposal)
         answers = proposal_answer_summary(proposal=proposal, with_commercial_terms=False, blind=blind)
         data = {

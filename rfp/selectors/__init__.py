@@ -70,7 +70,6 @@ from rfp.selectors.review_queue import (
     proposal_readable_for_review,
     proposal_status_history,
     review_queue_for_reviewer,
-    supplier_hidden_from,
 )
 from rfp.selectors.scores import (
     RANKED_STATUSES,
@@ -166,7 +165,6 @@ __all__ = [
     "rubric_for_proposal",
     "score_summary_of",
     "supplier_conflict_domains",
-    "supplier_hidden_from",
     "supplier_identity_terms",
     "website_domain",
 ]

@@ -231,11 +231,6 @@ def proposal_assignment_list(*, proposal: Proposal) -> QuerySet[ReviewAssignment
     )
 
 
-def supplier_hidden_from(*, user, proposal: Proposal) -> bool:
-    """Blind review: whether who the supplier is stays hidden from the person (`rules.supplier_hidden_from`)."""
-    return rules.supplier_hidden_from(user, proposal)
-
-
 @dataclass(frozen=True)
 class StatusPeriod:
     status: str
